@@ -1,0 +1,105 @@
+/**
+ * Production entry: one HTTP server for the SvelteKit handler and the
+ * realtime upgrades, with a graceful shutdown.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  EnvError,
+  loadEnv,
+  prepareAdapterEnv,
+  PROTOCOL_HEADER,
+  type Env
+} from './src/lib/server/env';
+import { createUpgradeRouter } from './src/lib/server/http/upgrade';
+import { createLogger } from './src/lib/server/log';
+import { bootRuntime, installRuntime } from './src/lib/server/runtime';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+const DRAIN_MS = 10_000;
+
+async function loadHandler(): Promise<NodeHandler> {
+  const file = resolve('build/handler.js');
+  if (!existsSync(file)) {
+    throw new Error('build/handler.js is missing: run `npm run build` first (npm start does).');
+  }
+  const mod: unknown = await import(pathToFileURL(file).href);
+  if (typeof mod === 'object' && mod && 'handler' in mod && typeof mod.handler === 'function') {
+    return mod.handler as NodeHandler;
+  }
+  throw new Error('build/handler.js does not export a handler.');
+}
+
+function readEnv(): Env {
+  try {
+    return loadEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every option.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  prepareAdapterEnv();
+  const log = createLogger(env.LOG_LEVEL);
+  const runtimePromise = bootRuntime({ env, log });
+  installRuntime(runtimePromise);
+  const runtime = await runtimePromise;
+  const handler = await loadHandler();
+
+  const server = createServer((req, res) => {
+    req.headers[PROTOCOL_HEADER] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+    handler(req, res, () => {
+      res.statusCode = 404;
+      res.end('Not found');
+    });
+  });
+  const upgrades = createUpgradeRouter(log);
+  server.on('upgrade', (req, socket, head) => upgrades.handle(req, socket, head));
+
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(env.PORT, env.HOST, () => done());
+  });
+  const { port } = server.address() as AddressInfo;
+  log.info({ port, host: env.HOST }, 'listening');
+  // Machine-readable for tests and scripts that start the server on port 0.
+  process.stdout.write(`Tandem listening on http://localhost:${port}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+    await closed;
+    clearTimeout(timer);
+    try {
+      await runtime.close();
+    } catch (err) {
+      log.error({ err }, 'error while closing');
+    }
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Tandem failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
+  );
+  if (error instanceof Error && error.cause) process.stderr.write(`  cause: ${String(error.cause)}\n`);
+  process.exit(1);
+});

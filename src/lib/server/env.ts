@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env` in the app. Every option is documented
+ * where it is declared, with its default and unit.
+ */
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const envSchema = z
+  .object({
+    /** TCP port to listen on. 0 picks a free port (tests). Default 3000. */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Interface to bind. Default 0.0.0.0. */
+    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    /** Public origin, e.g. https://tandem.example.com. Used in invite links and for Secure cookies. */
+    ORIGIN: optionalUrl,
+    /** Where Tandem keeps its files: embedded PostgreSQL, the generated secret. Default ./data. */
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+    /** PostgreSQL connection string. Unset: an embedded PostgreSQL is started under DATA_DIR/pg. */
+    DATABASE_URL: optionalUrl,
+    /** Redis connection string. Set it to scale out across machines. */
+    REDIS_URL: optionalUrl,
+    /** Secret for session signing, at least 32 characters. Unset: generated once into DATA_DIR/secret. */
+    SESSION_SECRET: optionalString.pipe(
+      z.string().min(32, 'must be at least 32 characters').optional()
+    ).optional(),
+    /** pino level. Default info. */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Lifetime of a candidate invite link, in hours. Default 168 (7 days), maximum 2160 (90 days). */
+    INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(2160).default(168),
+    /** Failed sign-ins allowed per email and per address in LOGIN_WINDOW_SECONDS. Default 5. */
+    LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+    /** Window of the sign-in rate limit, in seconds. Default 300. */
+    LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+    /** Skip creating the demo organization on an empty database. Default false. */
+    SEED_DEMO: z
+      .enum(['true', 'false', '1', '0'])
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
+    /** OpenAI-compatible endpoint for the AI interviewer. Unset: the offline engine. */
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalUrl,
+    OPENAI_MODEL: optionalString,
+    /** LiveKit for video. Unset: peer-to-peer WebRTC. All three or none. */
+    LIVEKIT_URL: optionalUrl,
+    LIVEKIT_API_KEY: optionalString,
+    LIVEKIT_API_SECRET: optionalString
+  })
+  .superRefine((env, ctx) => {
+    const livekit = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
+    const set = livekit.filter((v) => v !== undefined).length;
+    if (set !== 0 && set !== 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LIVEKIT_URL'],
+        message: 'set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET together, or none of them'
+      });
+    }
+    if (env.OPENAI_BASE_URL && !env.OPENAI_MODEL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPENAI_MODEL'],
+        message: 'required when OPENAI_BASE_URL is set'
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema> & { SESSION_SECRET: string; DATA_DIR: string };
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+type Source = Record<string, string | undefined>;
+
+/** Parses the environment; throws EnvError listing every problem at once. */
+export function parseEnv(source: Source = process.env): z.infer<typeof envSchema> {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`)
+    );
+  }
+  return result.data;
+}
+
+/** Reads the secret from DATA_DIR/secret, creating it (mode 0600) the first time. */
+function loadOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32) return secret;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+/** The full runtime environment: parsed, DATA_DIR created and absolute, secret resolved. */
+export function loadEnv(source: Source = process.env): Env {
+  const parsed = parseEnv(source);
+  const dataDir = resolve(parsed.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  return {
+    ...parsed,
+    DATA_DIR: dataDir,
+    SESSION_SECRET: parsed.SESSION_SECRET ?? loadOrCreateSecret(dataDir)
+  };
+}
+
+/**
+ * adapter-node reads its own variables at import time. Tandem enforces the
+ * API body limit itself (with a JSON error), so the adapter must not cut
+ * bodies first.
+ */
+export function prepareAdapterEnv(target: Source = process.env): void {
+  target.BODY_SIZE_LIMIT = 'Infinity';
+  // Without ORIGIN, adapter-node assumes https; server.ts states the real protocol here.
+  if (!target.ORIGIN) target.PROTOCOL_HEADER = PROTOCOL_HEADER;
+}
+
+/** Set by server.ts on every request from the socket itself, so a client cannot forge it. */
+export const PROTOCOL_HEADER = 'x-tandem-protocol';

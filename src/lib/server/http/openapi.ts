@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { pageOf } from '../../contracts/common';
+import { errorBodySchema } from '../../contracts/errors';
+import {
+  candidateSchema,
+  createCandidateSchema,
+  createInterviewSchema,
+  interviewSchema,
+  interviewWithLinkSchema,
+  listCandidatesQuerySchema,
+  listInterviewsQuerySchema
+} from '../../contracts/interviews';
+
+type Schema = Record<string, unknown>;
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output'): Schema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any'
+  });
+  return rest;
+}
+
+function queryParameters(schema: z.ZodObject) {
+  const json = schemaOf(schema, 'input');
+  const properties = (json.properties ?? {}) as Record<string, Schema>;
+  const required = new Set((json.required as string[] | undefined) ?? []);
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: required.has(name),
+    schema: property
+  }));
+}
+
+const idParameter = (what: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: `The ${what}'s id.`,
+  schema: { type: 'string', format: 'uuid' }
+});
+
+const jsonBody = (ref: string) => ({
+  required: true,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } }
+});
+
+const ok = (ref: string, description = 'OK') => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } }
+});
+
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      String(status),
+      { $ref: `#/components/responses/Error${status}` }
+    ])
+  );
+
+const errorDescriptions: Record<number, string> = {
+  400: 'Malformed JSON, unknown fields or invalid values (codes: bad_request, invalid_json, validation_failed).',
+  401: 'No valid credentials (code: unauthorized).',
+  403: 'The role does not allow this (code: forbidden).',
+  404: 'Not found in your organization (code: not_found).',
+  409: 'The request conflicts with the current state (code: conflict).',
+  413: 'The body is over 1 MB (code: payload_too_large).',
+  429: 'Too many requests (code: rate_limited).',
+  500: 'Unexpected error; the body carries an errorId for operators (code: internal_error).'
+};
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas the endpoints use. */
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tandem API',
+      version: '1',
+      description:
+        'Interviews, candidates and invite links. Authenticate with `Authorization: Bearer <token>` (create one with `npm run -s admin -- create-token --email you@example.com` or under Settings → API tokens). Errors are `{ "error": { "code", "message" } }`.'
+    },
+    servers: [{ url: `${serverUrl}/api/v1` }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: schemaOf(errorBodySchema),
+        Interview: schemaOf(interviewSchema),
+        InterviewWithLink: schemaOf(interviewWithLinkSchema),
+        InterviewPage: schemaOf(pageOf(interviewSchema)),
+        CreateInterview: schemaOf(createInterviewSchema, 'input'),
+        Candidate: schemaOf(candidateSchema),
+        CandidateWithInterviews: schemaOf(
+          candidateSchema.extend({ interviews: z.array(interviewSchema) })
+        ),
+        CandidatePage: schemaOf(pageOf(candidateSchema)),
+        CreateCandidate: schemaOf(createCandidateSchema, 'input')
+      },
+      responses: Object.fromEntries(
+        Object.entries(errorDescriptions).map(([status, description]) => [
+          `Error${status}`,
+          {
+            description,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } }
+          }
+        ])
+      )
+    },
+    paths: {
+      '/interviews': {
+        get: {
+          operationId: 'listInterviews',
+          summary: 'List interviews, newest first',
+          parameters: queryParameters(listInterviewsQuerySchema),
+          responses: { '200': ok('InterviewPage'), ...errors(400, 401, 403) }
+        },
+        post: {
+          operationId: 'createInterview',
+          summary: 'Create an interview and its candidate invite link',
+          requestBody: jsonBody('CreateInterview'),
+          responses: {
+            '201': ok('InterviewWithLink', 'Created. The candidate link is shown only in this response.'),
+            ...errors(400, 401, 403, 413)
+          }
+        }
+      },
+      '/interviews/{id}': {
+        get: {
+          operationId: 'getInterview',
+          summary: 'Get an interview',
+          parameters: [idParameter('interview')],
+          responses: { '200': ok('Interview'), ...errors(401, 403, 404) }
+        }
+      },
+      '/interviews/{id}/cancel': {
+        post: {
+          operationId: 'cancelInterview',
+          summary: 'Cancel an interview; its candidate link stops working',
+          parameters: [idParameter('interview')],
+          responses: { '200': ok('Interview'), ...errors(401, 403, 404, 409) }
+        }
+      },
+      '/interviews/{id}/link': {
+        post: {
+          operationId: 'rotateInterviewLink',
+          summary: 'Issue a new candidate link; the previous one stops working',
+          parameters: [idParameter('interview')],
+          responses: { '201': ok('InterviewWithLink'), ...errors(401, 403, 404, 409) }
+        }
+      },
+      '/interviews/{id}/link/revoke': {
+        post: {
+          operationId: 'revokeInterviewLink',
+          summary: 'Revoke the candidate link',
+          parameters: [idParameter('interview')],
+          responses: { '200': ok('Interview'), ...errors(401, 403, 404, 409) }
+        }
+      },
+      '/candidates': {
+        get: {
+          operationId: 'listCandidates',
+          summary: 'List candidates by name',
+          parameters: queryParameters(listCandidatesQuerySchema),
+          responses: { '200': ok('CandidatePage'), ...errors(400, 401, 403) }
+        },
+        post: {
+          operationId: 'createCandidate',
+          summary: 'Create a candidate',
+          requestBody: jsonBody('CreateCandidate'),
+          responses: { '201': ok('Candidate'), ...errors(400, 401, 403, 409, 413) }
+        }
+      },
+      '/candidates/{id}': {
+        get: {
+          operationId: 'getCandidate',
+          summary: 'Get a candidate with their interviews',
+          parameters: [idParameter('candidate')],
+          responses: { '200': ok('CandidateWithInterviews'), ...errors(401, 403, 404) }
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,110 @@
+import { createAuth, type Auth } from './auth';
+import { createDatabase, type Database } from './db/client';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
+import { runMigrations } from './db/migrate';
+import { loadEnv, type Env } from './env';
+import { createLogger, type Logger } from './log';
+import { createLoginLimiter, type LoginLimiter } from './services/login-limiter';
+import { formatCredentials, seedFirstStart } from './services/seed';
+
+/** Everything a request needs, built once per process. */
+export type Runtime = {
+  env: Env;
+  log: Logger;
+  db: Database;
+  auth: Auth;
+  loginLimiter: LoginLimiter;
+  /** The public origin when configured; links otherwise use the request's own origin. */
+  origin: string | undefined;
+  close(): Promise<void>;
+};
+
+const KEY = Symbol.for('tandem.runtime');
+type Holder = { [KEY]?: Promise<Runtime> };
+
+export type BootOptions = {
+  env?: Env;
+  log?: Logger;
+  /** Where to print first-start credentials. Default: standard output. */
+  print?: (text: string) => void;
+  /** Create the demo organization on an empty database. Default: SEED_DEMO. */
+  seed?: boolean;
+  /** Share a running app's embedded PostgreSQL instead of refusing (the admin CLI). */
+  attach?: boolean;
+};
+
+export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
+  const env = options.env ?? loadEnv();
+  const log = options.log ?? createLogger(env.LOG_LEVEL);
+  let embedded: EmbeddedDatabase | undefined;
+  let db: Database | undefined;
+  try {
+    let url = env.DATABASE_URL;
+    if (!url) {
+      embedded = await startEmbeddedPostgres({
+        dataDir: env.DATA_DIR,
+        log,
+        attach: options.attach ?? false
+      });
+      url = embedded.url;
+    }
+    db = createDatabase(url);
+    let closing = false;
+    db.$client.on('error', (err) => {
+      // Stopping the embedded server ends idle connections: expected, not an error.
+      if (!closing) log.error({ err }, 'idle PostgreSQL client error');
+    });
+    await runMigrations(db);
+    const baseURL = env.ORIGIN ?? `http://localhost:${env.PORT || 3000}`;
+    const auth = createAuth({ db, secret: env.SESSION_SECRET, baseURL });
+    if (options.seed ?? env.SEED_DEMO) {
+      const credentials = await seedFirstStart({
+        db,
+        auth,
+        log,
+        inviteTtlHours: env.INVITE_TTL_HOURS
+      });
+      if (credentials) {
+        const print = options.print ?? ((text: string) => process.stdout.write(text));
+        print(formatCredentials(credentials, baseURL));
+      }
+    }
+    const database = db;
+    const pg = embedded;
+    return {
+      env,
+      log,
+      db: database,
+      auth,
+      loginLimiter: createLoginLimiter({
+        maxAttempts: env.LOGIN_MAX_ATTEMPTS,
+        windowMs: env.LOGIN_WINDOW_SECONDS * 1000
+      }),
+      origin: env.ORIGIN,
+      async close() {
+        closing = true;
+        await database.$client.end();
+        await pg?.stop();
+      }
+    };
+  } catch (error) {
+    await db?.$client.end().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Makes a runtime booted by server.ts visible to the SvelteKit bundle. */
+export function installRuntime(runtime: Promise<Runtime>): void {
+  (globalThis as Holder)[KEY] = runtime;
+}
+
+/**
+ * The process's runtime. Under `vite dev` nothing has booted one yet, so the
+ * first request boots it.
+ */
+export function getRuntime(): Promise<Runtime> {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= bootRuntime();
+  return holder[KEY];
+}

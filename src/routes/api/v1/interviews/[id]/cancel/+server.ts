@@ -1,0 +1,10 @@
+import { idSchema } from '$lib/contracts/common';
+import { endpoint, json, readParam } from '$lib/server/http/api';
+import { cancelInterview } from '$lib/server/services/interviews';
+import { authorize } from '$lib/server/services/principal';
+
+export const POST = endpoint(async (event) => {
+  const principal = authorize(event.locals.principal, 'interviews:write');
+  const id = readParam(event.params.id, idSchema, 'interview');
+  return json(await cancelInterview(event.locals.runtime.db, principal, id));
+});
