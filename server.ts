@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   EnvError,
   loadEnv,
@@ -23,8 +23,12 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void)
 const DRAIN_MS = 10_000;
 
 async function loadHandler(): Promise<NodeHandler> {
-  const file = resolve('build/handler.js');
-  if (!existsSync(file)) {
+  // build/server.js sits beside the handler; server.ts (under tsx) one level up.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const file = [join(here, 'handler.js'), join(here, 'build', 'handler.js')].find((f) =>
+    existsSync(f)
+  );
+  if (!file) {
     throw new Error('build/handler.js is missing: run `npm run build` first (npm start does).');
   }
   const mod: unknown = await import(pathToFileURL(file).href);
@@ -56,7 +60,8 @@ async function main(): Promise<void> {
   const handler = await loadHandler();
 
   const server = createServer((req, res) => {
-    req.headers[PROTOCOL_HEADER] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+    req.headers[PROTOCOL_HEADER] =
+      'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
     handler(req, res, () => {
       res.statusCode = 404;
       res.end('Not found');
@@ -100,6 +105,7 @@ main().catch((error: unknown) => {
   process.stderr.write(
     `Tandem failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
   );
-  if (error instanceof Error && error.cause) process.stderr.write(`  cause: ${String(error.cause)}\n`);
+  if (error instanceof Error && error.cause)
+    process.stderr.write(`  cause: ${String(error.cause)}\n`);
   process.exit(1);
 });

@@ -8,13 +8,20 @@ export default defineConfig({
     rollupOptions: {
       onwarn(warning, warn) {
         // Dependencies' own import cycles (kysely via better-auth) are not ours to fix.
-        if (warning.code === 'CIRCULAR_DEPENDENCY' && warning.message.includes('node_modules')) return;
+        if (warning.code === 'CIRCULAR_DEPENDENCY' && warning.message.includes('node_modules'))
+          return;
         warn(warning);
       }
     }
   },
   test: {
-    include: ['src/**/*.test.ts', 'realtime/**/*.test.ts', 'interviewer/**/*.test.ts', 'sandbox/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'realtime/**/*.test.ts',
+      'interviewer/**/*.test.ts',
+      'sandbox/**/*.test.ts',
+      'tests/integration/**/*.test.ts'
+    ],
     expect: { requireAssertions: true },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -49,7 +49,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   for (const [name, value] of Object.entries(securityHeaders)) {
     if (!response.headers.has(name)) response.headers.set(name, value);
   }
-  if (isApi || event.url.pathname.startsWith('/c/')) response.headers.set('cache-control', 'no-store');
+  if (isApi || event.url.pathname.startsWith('/c/'))
+    response.headers.set('cache-control', 'no-store');
   event.locals.log.info(
     {
       method: event.request.method,

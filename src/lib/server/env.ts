@@ -35,11 +35,13 @@ const envSchema = z
     /** Redis connection string. Set it to scale out across machines. */
     REDIS_URL: optionalUrl,
     /** Secret for session signing, at least 32 characters. Unset: generated once into DATA_DIR/secret. */
-    SESSION_SECRET: optionalString.pipe(
-      z.string().min(32, 'must be at least 32 characters').optional()
-    ).optional(),
+    SESSION_SECRET: optionalString
+      .pipe(z.string().min(32, 'must be at least 32 characters').optional())
+      .optional(),
     /** pino level. Default info. */
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     /** Lifetime of a candidate invite link, in hours. Default 168 (7 days), maximum 2160 (90 days). */
     INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(2160).default(168),
     /** Failed sign-ins allowed per email and per address in LOGIN_WINDOW_SECONDS. Default 5. */

@@ -68,7 +68,8 @@ export function validationError(error: ZodError, what = 'request'): AppError {
   return new AppError('validation_failed', `The ${what} is not valid (${summary}).`, { issues });
 }
 
-export const notFound = (what: string): AppError => new AppError('not_found', `${what} was not found.`);
+export const notFound = (what: string): AppError =>
+  new AppError('not_found', `${what} was not found.`);
 
 /** PostgreSQL unique violation, for mapping duplicates to 409. */
 export function isUniqueViolation(error: unknown): boolean {

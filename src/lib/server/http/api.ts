@@ -86,7 +86,11 @@ export function readQuery<T extends z.ZodType>(url: URL, schema: T): z.output<T>
   return parsed.data;
 }
 
-export function readParam<T extends z.ZodType>(value: string | undefined, schema: T, what: string): z.output<T> {
+export function readParam<T extends z.ZodType>(
+  value: string | undefined,
+  schema: T,
+  what: string
+): z.output<T> {
   const parsed = schema.safeParse(value);
   // A malformed id cannot name anything: answer as for an unknown one.
   if (!parsed.success) throw new AppError('not_found', `That ${what} was not found.`);

@@ -4,7 +4,11 @@ import { AppError } from '../errors';
 import type { Logger } from '../log';
 
 export type FieldErrors = Record<string, string>;
-export type FormFailure = { message?: string; errors?: FieldErrors; values?: Record<string, string> };
+export type FormFailure = {
+  message?: string;
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+};
 
 /** Reads a form into plain strings; files and repeated fields are not used by our forms. */
 export async function formValues(request: Request): Promise<Record<string, string>> {
@@ -29,7 +33,14 @@ export function parseForm<T extends z.ZodType>(
   const safeValues = Object.fromEntries(
     Object.entries(values).filter(([k]) => !/password|confirm/i.test(k))
   );
-  return { ok: false, failure: fail(400, { errors, values: safeValues, message: 'Please correct the highlighted fields.' }) };
+  return {
+    ok: false,
+    failure: fail(400, {
+      errors,
+      values: safeValues,
+      message: 'Please correct the highlighted fields.'
+    })
+  };
 }
 
 function capitalise(text: string): string {

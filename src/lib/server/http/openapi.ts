@@ -54,10 +54,7 @@ const ok = (ref: string, description = 'OK') => ({
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(
-    statuses.map((status) => [
-      String(status),
-      { $ref: `#/components/responses/Error${status}` }
-    ])
+    statuses.map((status) => [String(status), { $ref: `#/components/responses/Error${status}` }])
   );
 
 const errorDescriptions: Record<number, string> = {
@@ -121,7 +118,10 @@ export function openApiDocument(serverUrl: string) {
           summary: 'Create an interview and its candidate invite link',
           requestBody: jsonBody('CreateInterview'),
           responses: {
-            '201': ok('InterviewWithLink', 'Created. The candidate link is shown only in this response.'),
+            '201': ok(
+              'InterviewWithLink',
+              'Created. The candidate link is shown only in this response.'
+            ),
             ...errors(400, 401, 403, 413)
           }
         }

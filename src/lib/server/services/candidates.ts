@@ -79,7 +79,10 @@ export async function listCandidates(
   const where = and(
     eq(candidates.organizationId, organizationId),
     query.q
-      ? or(ilike(candidates.name, likePattern(query.q)), ilike(candidates.email, likePattern(query.q)))
+      ? or(
+          ilike(candidates.name, likePattern(query.q)),
+          ilike(candidates.email, likePattern(query.q))
+        )
       : undefined
   );
   const [items, totals] = await Promise.all([

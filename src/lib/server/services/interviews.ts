@@ -196,8 +196,10 @@ export async function cancelInterview(
   return db.transaction(async (tx) => {
     const current = await loadJoined(tx, principal.organizationId, id);
     const status = current.interview.status;
-    if (status === 'cancelled') throw new AppError('conflict', 'This interview is already cancelled.');
-    if (status === 'completed') throw new AppError('conflict', 'A completed interview cannot be cancelled.');
+    if (status === 'cancelled')
+      throw new AppError('conflict', 'This interview is already cancelled.');
+    if (status === 'completed')
+      throw new AppError('conflict', 'A completed interview cannot be cancelled.');
     const now = new Date();
     await tx
       .update(interviews)

@@ -112,7 +112,10 @@ export async function findInvitation(db: Database, token: string): Promise<Invit
   if (row.revokedAt) throw new AppError('link_revoked', 'This invitation was withdrawn.');
   if (row.acceptedAt) throw new AppError('conflict', 'This invitation was already used: sign in.');
   if (row.expiresAt.getTime() <= Date.now()) {
-    throw new AppError('link_expired', 'This invitation has expired: ask your admin for a new one.');
+    throw new AppError(
+      'link_expired',
+      'This invitation has expired: ask your admin for a new one.'
+    );
   }
   return row;
 }

@@ -37,7 +37,10 @@ export function createLoginLimiter(options: {
         const list = recent(key);
         if (list.length >= options.maxAttempts) {
           const oldest = list[0] ?? now();
-          const retryAfterSeconds = Math.max(1, Math.ceil((oldest + options.windowMs - now()) / 1000));
+          const retryAfterSeconds = Math.max(
+            1,
+            Math.ceil((oldest + options.windowMs - now()) / 1000)
+          );
           throw new AppError(
             'rate_limited',
             `Too many failed sign-ins. Try again in ${retryAfterSeconds} seconds.`,

@@ -14,15 +14,17 @@ export type StaffPrincipal = {
 };
 
 export type Permission =
-  | 'interviews:read'
-  | 'interviews:write'
-  | 'candidates:read'
-  | 'candidates:write'
-  | 'team:manage';
+  'interviews:read' | 'interviews:write' | 'candidates:read' | 'candidates:write' | 'team:manage';
 
 /** The access rules, in one table (ARCHITECTURE.md, "Access rules"). */
 const grants: Record<Role, readonly Permission[]> = {
-  admin: ['interviews:read', 'interviews:write', 'candidates:read', 'candidates:write', 'team:manage'],
+  admin: [
+    'interviews:read',
+    'interviews:write',
+    'candidates:read',
+    'candidates:write',
+    'team:manage'
+  ],
   interviewer: ['interviews:read', 'interviews:write', 'candidates:read', 'candidates:write'],
   hiring_manager: ['interviews:read', 'candidates:read']
 };
@@ -36,7 +38,10 @@ export function requireStaff(principal: StaffPrincipal | null): StaffPrincipal {
   return principal;
 }
 
-export function authorize(principal: StaffPrincipal | null, permission: Permission): StaffPrincipal {
+export function authorize(
+  principal: StaffPrincipal | null,
+  permission: Permission
+): StaffPrincipal {
   const staff = requireStaff(principal);
   if (!can(staff, permission)) {
     throw new AppError('forbidden', 'Your role does not allow this action.');

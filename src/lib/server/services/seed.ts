@@ -56,14 +56,17 @@ export async function seedFirstStart(deps: {
     const { org, password } = await db.transaction(async (tx) => {
       const org = await createOrganization(tx, 'Demo organization');
       const password = generatePassword();
-      const admin = await createUser({ db: tx, auth: deps.auth }, {
-        organizationId: org.id,
-        name: 'Demo Admin',
-        email: DEMO_ADMIN_EMAIL,
-        role: 'admin',
-        password,
-        mustChangePassword: true
-      });
+      const admin = await createUser(
+        { db: tx, auth: deps.auth },
+        {
+          organizationId: org.id,
+          name: 'Demo Admin',
+          email: DEMO_ADMIN_EMAIL,
+          role: 'admin',
+          password,
+          mustChangePassword: true
+        }
+      );
       const principal: StaffPrincipal = {
         kind: 'staff',
         userId: admin.id,
@@ -111,4 +114,3 @@ export function formatCredentials(credentials: FirstStartCredentials, origin: st
   const bar = '+' + '-'.repeat(width + 2) + '+';
   return [bar, ...lines.map((l) => `|  ${l.padEnd(width)}|`), bar, ''].join('\n');
 }
-

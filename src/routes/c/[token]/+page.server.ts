@@ -23,7 +23,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   try {
     return { view: candidateView(await resolveCandidateLink(locals.runtime.db, params.token)) };
   } catch (err) {
-    if (err instanceof AppError) error(statusOf[err.code], { message: err.message, code: err.code });
+    if (err instanceof AppError)
+      error(statusOf[err.code], { message: err.message, code: err.code });
     throw err;
   }
 };

@@ -60,9 +60,14 @@ export const actions: Actions = {
     const { locals, params } = event;
     try {
       const principal = authorize(locals.principal, 'interviews:write');
-      const { token } = await rotateInviteLink(locals.runtime.db, principal, interviewId(params.id), {
-        ttlHours: locals.runtime.env.INVITE_TTL_HOURS
-      });
+      const { token } = await rotateInviteLink(
+        locals.runtime.db,
+        principal,
+        interviewId(params.id),
+        {
+          ttlHours: locals.runtime.env.INVITE_TTL_HOURS
+        }
+      );
       return { done: 'rotated', link: candidateLink(event, token) };
     } catch (err) {
       return actionFailure(err, locals.log);

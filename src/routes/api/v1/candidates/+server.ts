@@ -6,7 +6,11 @@ import { authorize } from '$lib/server/services/principal';
 export const GET = endpoint(async (event) => {
   const principal = authorize(event.locals.principal, 'candidates:read');
   const query = readQuery(event.url, listCandidatesQuerySchema);
-  const { items, total } = await listCandidates(event.locals.runtime.db, principal.organizationId, query);
+  const { items, total } = await listCandidates(
+    event.locals.runtime.db,
+    principal.organizationId,
+    query
+  );
   return json({ items: items.map(toCandidate), page: query.page, pageSize: query.pageSize, total });
 });
 

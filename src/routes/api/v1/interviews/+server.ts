@@ -7,7 +7,11 @@ import { authorize } from '$lib/server/services/principal';
 export const GET = endpoint(async (event) => {
   const principal = authorize(event.locals.principal, 'interviews:read');
   const query = readQuery(event.url, listInterviewsQuerySchema);
-  const { items, total } = await listInterviews(event.locals.runtime.db, principal.organizationId, query);
+  const { items, total } = await listInterviews(
+    event.locals.runtime.db,
+    principal.organizationId,
+    query
+  );
   return json({ items, page: query.page, pageSize: query.pageSize, total });
 });
 
