@@ -16,6 +16,7 @@ import {
 } from './src/lib/server/env';
 import { createUpgradeRouter } from './src/lib/server/http/upgrade';
 import { createLogger } from './src/lib/server/log';
+import { formatCredentials } from './src/lib/server/services/seed';
 import { bootRuntime, installRuntime } from './src/lib/server/runtime';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
   const env = readEnv();
   prepareAdapterEnv();
   const log = createLogger(env.LOG_LEVEL);
-  const runtimePromise = bootRuntime({ env, log });
+  // Credentials are printed once the real port is known (PORT=0 picks one).
+  const runtimePromise = bootRuntime({ env, log, print: false });
   installRuntime(runtimePromise);
   const runtime = await runtimePromise;
   const handler = await loadHandler();
@@ -76,6 +78,11 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   log.info({ port, host: env.HOST }, 'listening');
+  if (runtime.firstStart) {
+    process.stdout.write(
+      formatCredentials(runtime.firstStart, env.ORIGIN ?? `http://localhost:${port}`)
+    );
+  }
   // Machine-readable for tests and scripts that start the server on port 0.
   process.stdout.write(`Tandem listening on http://localhost:${port}\n`);
 

@@ -19,9 +19,10 @@ export default defineConfig({
       'src/**/*.test.ts',
       'realtime/**/*.test.ts',
       'interviewer/**/*.test.ts',
-      'sandbox/**/*.test.ts',
       'tests/integration/**/*.test.ts'
     ],
+    // Tests that run real sandboxes go one file at a time: sandbox/vitest.config.ts.
+    exclude: ['**/node_modules/**', '**/*.sandbox.test.ts'],
     expect: { requireAssertions: true },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -8,8 +8,10 @@ mkdir -p .test-results
 rm -f .test-results/*.json
 npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results/main.json
 main=$?
+npx vitest run --config sandbox/vitest.config.ts --reporter=default --reporter=json --outputFile.json=.test-results/sandbox.json
+sandbox=$?
 npx vitest run --config tests/e2e/vitest.config.ts --reporter=default --reporter=json --outputFile.json=.test-results/e2e.json
 e2e=$?
-node scripts/test-summary.mjs .test-results/main.json .test-results/e2e.json
+node scripts/test-summary.mjs .test-results/main.json .test-results/sandbox.json .test-results/e2e.json
 summary=$?
-[ $main -eq 0 ] && [ $e2e -eq 0 ] && [ $summary -eq 0 ]
+[ $main -eq 0 ] && [ $sandbox -eq 0 ] && [ $e2e -eq 0 ] && [ $summary -eq 0 ]

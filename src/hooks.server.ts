@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { json, MAX_BODY_BYTES } from '$lib/server/http/api';
+import { isForgeable, redactPath } from '$lib/server/http/guards';
 import { resolvePrincipal } from '$lib/server/http/principal';
 import { getRuntime } from '$lib/server/runtime';
 
 export const init: ServerInit = async () => {
   await getRuntime();
 };
-
-/** Invite tokens travel in paths; they never reach a log line. */
-export function redactPath(path: string): string {
-  return path.replace(/^\/(c|invite)\/[^/]+/, '/$1/[token]');
-}
 
 const securityHeaders: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -31,8 +27,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 
   const isApi = event.url.pathname.startsWith('/api/');
   let response: Response;
-  if (isApi && Number(event.request.headers.get('content-length') ?? '0') > MAX_BODY_BYTES) {
-    event.locals.principal = null;
+  event.locals.principal = null;
+  if (isForgeable(event.request, event.url)) {
+    const message = 'Cross-site requests are refused: send this from Tandem itself.';
+    response = isApi
+      ? json({ error: { code: 'forbidden', message } }, 403)
+      : new Response(message, { status: 403, headers: { 'content-type': 'text/plain' } });
+  } else if (isApi && Number(event.request.headers.get('content-length') ?? '0') > MAX_BODY_BYTES) {
+    // Refused on its headers. Node reads and discards the unread body itself
+    // before reusing the connection, so the client still gets this answer.
     response = json(
       {
         error: {

@@ -59,23 +59,33 @@ function median(values: number[]): number {
 }
 
 function admin(env: NodeJS.ProcessEnv, args: string[]): string {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/lib/server/cli/admin.ts', ...args], {
-    cwd: root,
-    env,
-    encoding: 'utf8'
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/lib/server/cli/admin.ts', ...args],
+    {
+      cwd: root,
+      env,
+      encoding: 'utf8'
+    }
+  );
   if (result.status !== 0) throw new Error(`admin ${args.join(' ')}: ${result.stderr}`);
   return result.stdout.trim();
 }
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
-  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
-  delete env.DATABASE_URL;
+  // The default setup: no DATABASE_URL, so the embedded PostgreSQL under DATA_DIR.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'false',
+    DATABASE_URL: ''
+  };
   try {
     // Warm-up start: initialises the embedded PostgreSQL and applies migrations.
     const port = 20000 + Math.floor(Math.random() * 20000);
-    let app = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+    let app: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
       cwd: root,
       env: { ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -83,7 +93,17 @@ async function main(): Promise<void> {
     });
     await waitForListening(app);
     admin(env, ['create-org', '--name', 'Bench']);
-    admin(env, ['create-user', '--org', 'Bench', '--email', 'bench@example.com', '--role', 'admin', '--password', 'bench-password-1']);
+    admin(env, [
+      'create-user',
+      '--org',
+      'Bench',
+      '--email',
+      'bench@example.com',
+      '--role',
+      'admin',
+      '--password',
+      'bench-password-1'
+    ]);
     const token = admin(env, ['create-token', '--email', 'bench@example.com']);
     const base = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

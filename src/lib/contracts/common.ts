@@ -17,11 +17,20 @@ export const emailSchema = z
   .pipe(z.email({ message: 'must be a valid email address' }))
   .transform((v) => v.toLowerCase());
 
-export const nameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters');
+/** Control characters (NUL above all, which PostgreSQL text refuses) have no place in names. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+
+export function plainText(max: number) {
+  return z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((v) => !CONTROL.test(v), 'must not contain control characters');
+}
+
+export const nameSchema = plainText(200)
+  .transform((v) => v.trim())
+  .pipe(z.string().min(1, 'must not be empty'));
 
 export const idSchema = z.uuid({ message: 'must be a UUID' });
 

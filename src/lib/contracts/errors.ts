@@ -8,12 +8,17 @@ export const errorCodes = [
   'unauthorized',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'conflict',
   'payload_too_large',
   'unprocessable',
   'rate_limited',
   'link_expired',
   'link_revoked',
+  'unknown_language',
+  'limit_exceeded',
+  'language_unavailable',
+  'runner_unavailable',
   'internal_error'
 ] as const;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, idSchema, nameSchema, pageQuerySchema } from './common';
+import { emailSchema, idSchema, nameSchema, pageQuerySchema, plainText } from './common';
 
 export const interviewKinds = ['live', 'async'] as const;
 export const interviewStatuses = ['scheduled', 'in_progress', 'completed', 'cancelled'] as const;
@@ -30,6 +30,10 @@ export const createInterviewSchema = z.strictObject({
   candidate: candidateInputSchema,
   scheduledAt: z.iso
     .datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
+    .refine((v) => {
+      const year = new Date(v).getUTCFullYear();
+      return year >= 2000 && year <= 9999;
+    }, 'must be between the years 2000 and 9999')
     .nullable()
     .optional()
 });
@@ -39,7 +43,9 @@ export const listInterviewsQuerySchema = pageQuerySchema.extend({
   status: interviewStatusSchema.optional(),
   kind: interviewKindSchema.optional(),
   /** A candidate id, or text matched against candidate name and email. */
-  candidate: z.string().trim().max(200).optional()
+  candidate: plainText(200)
+    .transform((v) => v.trim())
+    .optional()
 });
 export type ListInterviewsQuery = z.infer<typeof listInterviewsQuerySchema>;
 
@@ -83,5 +89,7 @@ export type InterviewWithLink = z.infer<typeof interviewWithLinkSchema>;
 export const createCandidateSchema = candidateInputSchema;
 
 export const listCandidatesQuerySchema = pageQuerySchema.extend({
-  q: z.string().trim().max(200).optional()
+  q: plainText(200)
+    .transform((v) => v.trim())
+    .optional()
 });

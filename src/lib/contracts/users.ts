@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, nameSchema, roleSchema } from './common';
+import { emailSchema, nameSchema, plainText, roleSchema } from './common';
 
 export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 128;
@@ -41,5 +41,7 @@ export const changePasswordSchema = z
   });
 
 export const createTokenSchema = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(100)
+  name: plainText(100)
+    .transform((v) => v.trim())
+    .pipe(z.string().min(1, 'must not be empty'))
 });

@@ -32,8 +32,16 @@ const envSchema = z
     DATA_DIR: z.string().trim().min(1).default('./data'),
     /** PostgreSQL connection string. Unset: an embedded PostgreSQL is started under DATA_DIR/pg. */
     DATABASE_URL: optionalUrl,
-    /** Redis connection string. Set it to scale out across machines. */
+    /** Redis connection string. Set it to scale out: runs then go to `npm run worker` processes. */
     REDIS_URL: optionalUrl,
+    /** Redis key prefix shared by the app nodes and workers of one deployment. Default tandem. */
+    REDIS_PREFIX: z.string().trim().min(1).default('tandem'),
+    /** Concurrent sandboxed runs in this process (without REDIS_URL). Default: the CPU count. */
+    SANDBOX_SLOTS: z.coerce.number().int().min(1).max(256).optional(),
+    /** First host uid of the sandbox slots; one range per process on a host. Default 60001. */
+    SANDBOX_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).optional(),
+    /** How long a run may wait for a worker (with REDIS_URL) before failing, in ms. Default 30000. */
+    RUN_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /** Secret for session signing, at least 32 characters. Unset: generated once into DATA_DIR/secret. */
     SESSION_SECRET: optionalString
       .pipe(z.string().min(32, 'must be at least 32 characters').optional())
@@ -48,7 +56,7 @@ const envSchema = z
     LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
     /** Window of the sign-in rate limit, in seconds. Default 300. */
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
-    /** Skip creating the demo organization on an empty database. Default false. */
+    /** Create the demo organization and admin on an empty database. Default true. */
     SEED_DEMO: z
       .enum(['true', 'false', '1', '0'])
       .default('true')
@@ -94,7 +102,9 @@ type Source = Record<string, string | undefined>;
 
 /** Parses the environment; throws EnvError listing every problem at once. */
 export function parseEnv(source: Source = process.env): z.infer<typeof envSchema> {
-  const result = envSchema.safeParse(source);
+  // `PORT=` in a shell or unit file means "not set", not zero.
+  const set = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const result = envSchema.safeParse(set);
   if (!result.success) {
     throw new EnvError(
       result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`)

@@ -11,18 +11,26 @@ export const statusOf: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   unprocessable: 422,
   rate_limited: 429,
   link_expired: 410,
   link_revoked: 410,
+  unknown_language: 400,
+  limit_exceeded: 422,
+  language_unavailable: 503,
+  runner_unavailable: 503,
   internal_error: 500
 };
 
 export type Issue = { path: string; message: string };
 
+const BRAND = Symbol.for('tandem.AppError');
+
 export class AppError extends Error {
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly issues: Issue[] | undefined;
   readonly retryAfterSeconds: number | undefined;
@@ -52,6 +60,14 @@ export class AppError extends Error {
       }
     };
   }
+}
+
+/**
+ * Use this, not instanceof: server.ts and the SvelteKit bundle each carry a
+ * copy of this module, and an error thrown by one must be recognised by the other.
+ */
+export function isAppError(value: unknown): value is AppError {
+  return typeof value === 'object' && value !== null && BRAND in value;
 }
 
 export function issuesOf(error: ZodError): Issue[] {

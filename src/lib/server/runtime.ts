@@ -1,3 +1,4 @@
+import { createRunQueue, type RunQueue } from '../../../sandbox/index';
 import { createAuth, type Auth } from './auth';
 import { createDatabase, type Database } from './db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
@@ -5,7 +6,7 @@ import { runMigrations } from './db/migrate';
 import { loadEnv, type Env } from './env';
 import { createLogger, type Logger } from './log';
 import { createLoginLimiter, type LoginLimiter } from './services/login-limiter';
-import { formatCredentials, seedFirstStart } from './services/seed';
+import { formatCredentials, seedFirstStart, type FirstStartCredentials } from './services/seed';
 
 /** Everything a request needs, built once per process. */
 export type Runtime = {
@@ -14,8 +15,12 @@ export type Runtime = {
   db: Database;
   auth: Auth;
   loginLimiter: LoginLimiter;
+  /** Runs code: in-process sandbox slots, or workers through Redis when REDIS_URL is set. */
+  runner: RunQueue;
   /** The public origin when configured; links otherwise use the request's own origin. */
   origin: string | undefined;
+  /** The demo admin's one-time credentials, when this start created them. */
+  firstStart: FirstStartCredentials | null;
   close(): Promise<void>;
 };
 
@@ -25,8 +30,8 @@ type Holder = { [KEY]?: Promise<Runtime> };
 export type BootOptions = {
   env?: Env;
   log?: Logger;
-  /** Where to print first-start credentials. Default: standard output. */
-  print?: (text: string) => void;
+  /** Where to print first-start credentials; false leaves it to the caller. Default: stdout. */
+  print?: ((text: string) => void) | false;
   /** Create the demo organization on an empty database. Default: SEED_DEMO. */
   seed?: boolean;
   /** Share a running app's embedded PostgreSQL instead of refusing (the admin CLI). */
@@ -57,20 +62,24 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
     await runMigrations(db);
     const baseURL = env.ORIGIN ?? `http://localhost:${env.PORT || 3000}`;
     const auth = createAuth({ db, secret: env.SESSION_SECRET, baseURL });
-    if (options.seed ?? env.SEED_DEMO) {
-      const credentials = await seedFirstStart({
-        db,
-        auth,
-        log,
-        inviteTtlHours: env.INVITE_TTL_HOURS
-      });
-      if (credentials) {
-        const print = options.print ?? ((text: string) => process.stdout.write(text));
-        print(formatCredentials(credentials, baseURL));
-      }
+    const firstStart =
+      (options.seed ?? env.SEED_DEMO)
+        ? await seedFirstStart({ db, auth, log, inviteTtlHours: env.INVITE_TTL_HOURS })
+        : null;
+    if (firstStart && options.print !== false) {
+      const print = options.print ?? ((text: string) => process.stdout.write(text));
+      print(formatCredentials(firstStart, baseURL));
     }
     const database = db;
     const pg = embedded;
+    const runner = createRunQueue({
+      redisUrl: env.REDIS_URL,
+      prefix: env.REDIS_PREFIX,
+      slots: env.SANDBOX_SLOTS,
+      uidBase: env.SANDBOX_UID_BASE,
+      queueTimeoutMs: env.RUN_QUEUE_TIMEOUT_MS,
+      logger: log.child({ component: 'sandbox' })
+    });
     return {
       env,
       log,
@@ -81,7 +90,10 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
         windowMs: env.LOGIN_WINDOW_SECONDS * 1000
       }),
       origin: env.ORIGIN,
+      firstStart,
+      runner,
       async close() {
+        await runner.close();
         closing = true;
         await database.$client.end();
         await pg?.stop();

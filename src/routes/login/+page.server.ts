@@ -1,7 +1,7 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { loginSchema } from '$lib/contracts/users';
 import { applyAuthCookies } from '$lib/server/auth';
-import { AppError } from '$lib/server/errors';
+import { isAppError } from '$lib/server/errors';
 import { actionFailure, formValues, parseForm } from '$lib/server/http/forms';
 import { findUserByEmail } from '$lib/server/services/users';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,10 +25,9 @@ export const actions: Actions = {
     if (!form.ok) return form.failure;
     const { email, password } = form.data;
     const keys = { email, address: event.getClientAddress() };
+    // 400 like any other form the user must correct; the message does not say which field.
     const failed = () =>
-      actionFailure(new AppError('unauthorized', 'That email and password do not match.'), log, {
-        email
-      });
+      fail(400, { message: 'That email and password do not match.', values: { email } });
     try {
       runtime.loginLimiter.check(keys);
       const user = await findUserByEmail(runtime.db, email);
@@ -53,7 +52,7 @@ export const actions: Actions = {
       if (user.mustChangePassword) redirect(303, '/settings?first=1');
       redirect(303, safeNext(url.searchParams.get('next')));
     } catch (error) {
-      if (error instanceof AppError) return actionFailure(error, log, { email });
+      if (isAppError(error)) return actionFailure(error, log, { email });
       throw error;
     }
   }

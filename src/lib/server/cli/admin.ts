@@ -5,13 +5,8 @@
 import { parseArgs } from 'node:util';
 import { roleSchema } from '../../contracts/common';
 import { EnvError, loadEnv } from '../env';
-import { AppError } from '../errors';
-import { createLogger } from '../log';
-import { bootRuntime, type Runtime } from '../runtime';
-import { createApiToken } from '../services/api-tokens';
-import { createOrganization, findOrganization } from '../services/organizations';
-import { generatePassword } from '../services/secrets';
-import { createUser, findUserByEmail, listUsers, setUserActive } from '../services/users';
+import { AppError, isAppError } from '../errors';
+import type { Runtime } from '../runtime';
 
 const USAGE = `Usage: npm run -s admin -- <command> [options] [--json]
 
@@ -98,6 +93,18 @@ async function execute(
   out: Output
 ): Promise<void> {
   const { db } = runtime;
+  // Loaded after the arguments are checked: a usage error answers at once.
+  const [
+    { createApiToken },
+    { createOrganization, findOrganization },
+    { generatePassword },
+    { createUser, findUserByEmail, listUsers, setUserActive }
+  ] = await Promise.all([
+    import('../services/api-tokens'),
+    import('../services/organizations'),
+    import('../services/secrets'),
+    import('../services/users')
+  ]);
   switch (command) {
     case 'create-org': {
       const org = await createOrganization(db, v.name ?? '');
@@ -182,6 +189,10 @@ export async function main(
   let runtime: Runtime | undefined;
   try {
     const env = loadEnv();
+    const [{ bootRuntime }, { createLogger }] = await Promise.all([
+      import('../runtime'),
+      import('../log')
+    ]);
     runtime = await bootRuntime({ env, log: createLogger('warn'), seed: false, attach: true });
     await execute(runtime, parsed.command, parsed.values, {
       json: parsed.json,
@@ -189,8 +200,8 @@ export async function main(
     });
     return 0;
   } catch (error) {
-    if (error instanceof AppError || error instanceof EnvError) {
-      const code = error instanceof AppError ? error.code : 'invalid_configuration';
+    if (isAppError(error) || error instanceof EnvError) {
+      const code = isAppError(error) ? error.code : 'invalid_configuration';
       io.err.write(
         parsed.json
           ? JSON.stringify({ error: { code, message: error.message } }) + '\n'

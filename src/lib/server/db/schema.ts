@@ -2,6 +2,7 @@ import {
   bigserial,
   boolean,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -190,6 +191,57 @@ export const interviews = pgTable(
   ]
 );
 
+export const runStatus = pgEnum('run_status', [
+  'queued',
+  'running',
+  'ok',
+  'compile_error',
+  'runtime_error',
+  'timeout',
+  'memory_limit',
+  'output_limit',
+  'internal_error'
+]);
+
+/** A program run in the sandbox, with what it printed (capped by the sandbox). */
+export const runs = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    interviewId: uuid('interview_id').references(() => interviews.id, { onDelete: 'cascade' }),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    language: text('language').notNull(),
+    entry: text('entry'),
+    files: jsonb('files').$type<Record<string, string>>().notNull(),
+    stdin: text('stdin'),
+    priority: text('priority').notNull().default('interactive'),
+    status: runStatus('status').notNull().default('queued'),
+    exitCode: integer('exit_code'),
+    signal: text('signal'),
+    wallMs: integer('wall_ms'),
+    cpuMs: integer('cpu_ms'),
+    memoryKb: integer('memory_kb'),
+    stdout: text('stdout'),
+    stderr: text('stderr'),
+    stdoutTruncated: boolean('stdout_truncated').notNull().default(false),
+    stderrTruncated: boolean('stderr_truncated').notNull().default(false),
+    compileOutput: text('compile_output'),
+    cancelled: boolean('cancelled').notNull().default(false),
+    /** Per-case outcomes; hidden cases are redacted before they reach a candidate. */
+    tests: jsonb('tests').$type<unknown[]>(),
+    limits: jsonb('limits').$type<Record<string, number>>(),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true })
+  },
+  (t) => [
+    index('runs_org_created_idx').on(t.organizationId, t.createdAt),
+    index('runs_interview_idx').on(t.interviewId, t.createdAt)
+  ]
+);
+
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -218,5 +270,6 @@ export const schema = {
   apiTokens,
   candidates,
   interviews,
+  runs,
   auditLog
 };

@@ -1,10 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { AppError, validationError } from '../errors';
+import { AppError, validationError, isAppError } from '../errors';
 import type { Logger } from '../log';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * An oversized body is still read (and thrown away) up to this size before
+ * the 413 goes out: closing a socket with unread data makes the kernel send a
+ * reset that can destroy the response before the client reads it.
+ */
+const DRAIN_LIMIT_BYTES = 32 * 1024 * 1024;
+
+/** A client that stops sending for this long is not waited for. */
+const DRAIN_IDLE_MS = 1000;
+
+/** Reads and discards what is left of a body, up to the drain limit. */
+export async function drainBody(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  already = 0
+): Promise<void> {
+  let size = already;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const idle = () =>
+    new Promise<'idle'>((resolve) => {
+      timer = setTimeout(() => resolve('idle'), DRAIN_IDLE_MS);
+    });
+  try {
+    while (size <= DRAIN_LIMIT_BYTES) {
+      const next = await Promise.race([reader.read(), idle()]);
+      clearTimeout(timer);
+      if (next === 'idle' || next.done) return;
+      size += next.value.byteLength;
+    }
+  } catch {
+    // The client gave up: nothing left to protect.
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(data), {
@@ -15,9 +50,11 @@ export function json(data: unknown, status = 200, headers: Record<string, string
 
 /** Turns any error into the public error shape; unknown errors are logged and hidden. */
 export function errorResponse(error: unknown, log: Logger): Response {
-  if (error instanceof AppError) {
+  if (isAppError(error)) {
     const headers: Record<string, string> = {};
     if (error.retryAfterSeconds) headers['retry-after'] = String(error.retryAfterSeconds);
+    // The rest of an oversized body is never read: the connection cannot be reused.
+    if (error.code === 'payload_too_large') headers.connection = 'close';
     return json(error.toBody(), error.status, headers);
   }
   const errorId = randomUUID();
@@ -46,7 +83,7 @@ async function readCapped(request: Request): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
+      await drainBody(reader, size);
       throw tooLarge();
     }
     chunks.push(value);
@@ -98,6 +135,18 @@ export function readParam<T extends z.ZodType>(
 }
 
 type Handler = (event: RequestEvent) => Promise<Response>;
+
+/** Exported as `fallback` by API routes: other methods get the API's error shape. */
+export const methodNotAllowed: Handler = async (event) =>
+  json(
+    {
+      error: {
+        code: 'method_not_allowed',
+        message: `${event.request.method} is not supported on ${event.url.pathname}.`
+      }
+    },
+    405
+  );
 
 /** Wraps an /api/v1 endpoint so every failure leaves as `{ error: { code, message } }`. */
 export function endpoint(handler: Handler): Handler {

@@ -1,6 +1,6 @@
 import { fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { AppError } from '../errors';
+import { isAppError } from '../errors';
 import type { Logger } from '../log';
 
 export type FieldErrors = Record<string, string>;
@@ -53,7 +53,7 @@ export function actionFailure(
   log: Logger,
   values?: Record<string, string>
 ): ActionFailure<FormFailure> {
-  if (error instanceof AppError) {
+  if (isAppError(error)) {
     return fail(error.status, { message: error.message, values });
   }
   const errorId = crypto.randomUUID();

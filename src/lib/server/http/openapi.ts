@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { pageOf } from '../../contracts/common';
 import { errorBodySchema } from '../../contracts/errors';
+import { runSchema } from '../../contracts/runs';
+import { runRequestSchema } from '../../../../sandbox/index';
 import {
   candidateSchema,
   createCandidateSchema,
@@ -64,6 +66,8 @@ const errorDescriptions: Record<number, string> = {
   404: 'Not found in your organization (code: not_found).',
   409: 'The request conflicts with the current state (code: conflict).',
   413: 'The body is over 1 MB (code: payload_too_large).',
+  422: 'A limit above its maximum (code: limit_exceeded).',
+  503: 'No runner can take the run: the language is not installed, or no worker is up (codes: language_unavailable, runner_unavailable).',
   429: 'Too many requests (code: rate_limited).',
   500: 'Unexpected error; the body carries an errorId for operators (code: internal_error).'
 };
@@ -93,7 +97,12 @@ export function openApiDocument(serverUrl: string) {
           candidateSchema.extend({ interviews: z.array(interviewSchema) })
         ),
         CandidatePage: schemaOf(pageOf(candidateSchema)),
-        CreateCandidate: schemaOf(createCandidateSchema, 'input')
+        CreateCandidate: schemaOf(createCandidateSchema, 'input'),
+        CreateRun: schemaOf(
+          runRequestSchema.and(z.object({ interviewId: z.uuid().optional() })),
+          'input'
+        ),
+        Run: schemaOf(runSchema)
       },
       responses: Object.fromEntries(
         Object.entries(errorDescriptions).map(([status, description]) => [
@@ -170,6 +179,33 @@ export function openApiDocument(serverUrl: string) {
           summary: 'Create a candidate',
           requestBody: jsonBody('CreateCandidate'),
           responses: { '201': ok('Candidate'), ...errors(400, 401, 403, 409, 413) }
+        }
+      },
+      '/runs': {
+        post: {
+          operationId: 'createRun',
+          summary:
+            'Run code in the sandbox. Answers 201 with the finished run; with Accept: application/x-ndjson, streams {type:"output"} lines as the program prints, then {type:"result"}.',
+          requestBody: jsonBody('CreateRun'),
+          responses: {
+            '201': ok('Run', 'The finished run, whatever the program did'),
+            ...errors(400, 401, 403, 404, 413, 422, 503)
+          }
+        }
+      },
+      '/runs/{id}': {
+        get: {
+          operationId: 'getRun',
+          summary: 'Get a run',
+          parameters: [idParameter('run')],
+          responses: { '200': ok('Run'), ...errors(401, 403, 404) }
+        }
+      },
+      '/languages': {
+        get: {
+          operationId: 'listLanguages',
+          summary: 'Languages the runners offer, with the Debian package of any that is missing',
+          responses: { '200': { description: 'OK' }, ...errors(401) }
         }
       },
       '/candidates/{id}': {

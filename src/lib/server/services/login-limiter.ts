@@ -9,6 +9,8 @@ export type LoginLimiter = {
   check(keys: { email: string; address: string }): void;
   fail(keys: { email: string; address: string }): void;
   succeed(keys: { email: string }): void;
+  /** Keys currently tracked (for tests and metrics). */
+  size(): number;
 };
 
 export function createLoginLimiter(options: {
@@ -18,6 +20,16 @@ export function createLoginLimiter(options: {
 }): LoginLimiter {
   const now = options.now ?? Date.now;
   const failures = new Map<string, number[]>();
+  let operations = 0;
+
+  /** Drops keys nobody asked about again, so sprayed emails cannot grow the map forever. */
+  function sweep(): void {
+    if (++operations % 1000 !== 0) return;
+    const cutoff = now() - options.windowMs;
+    for (const [key, list] of failures) {
+      if ((list.at(-1) ?? 0) <= cutoff) failures.delete(key);
+    }
+  }
 
   function recent(key: string): number[] {
     const cutoff = now() - options.windowMs;
@@ -32,6 +44,7 @@ export function createLoginLimiter(options: {
   }
 
   return {
+    size: () => failures.size,
     check(keys) {
       for (const key of keysOf(keys)) {
         const list = recent(key);
@@ -50,6 +63,7 @@ export function createLoginLimiter(options: {
       }
     },
     fail(keys) {
+      sweep();
       for (const key of keysOf(keys)) {
         const list = recent(key);
         list.push(now());

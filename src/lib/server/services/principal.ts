@@ -14,7 +14,13 @@ export type StaffPrincipal = {
 };
 
 export type Permission =
-  'interviews:read' | 'interviews:write' | 'candidates:read' | 'candidates:write' | 'team:manage';
+  | 'interviews:read'
+  | 'interviews:write'
+  | 'candidates:read'
+  | 'candidates:write'
+  | 'runs:read'
+  | 'runs:create'
+  | 'team:manage';
 
 /** The access rules, in one table (ARCHITECTURE.md, "Access rules"). */
 const grants: Record<Role, readonly Permission[]> = {
@@ -23,10 +29,19 @@ const grants: Record<Role, readonly Permission[]> = {
     'interviews:write',
     'candidates:read',
     'candidates:write',
+    'runs:read',
+    'runs:create',
     'team:manage'
   ],
-  interviewer: ['interviews:read', 'interviews:write', 'candidates:read', 'candidates:write'],
-  hiring_manager: ['interviews:read', 'candidates:read']
+  interviewer: [
+    'interviews:read',
+    'interviews:write',
+    'candidates:read',
+    'candidates:write',
+    'runs:read',
+    'runs:create'
+  ],
+  hiring_manager: ['interviews:read', 'candidates:read', 'runs:read']
 };
 
 export function can(principal: StaffPrincipal, permission: Permission): boolean {

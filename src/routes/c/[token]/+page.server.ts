@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { AppError, statusOf } from '$lib/server/errors';
+import { statusOf, isAppError } from '$lib/server/errors';
 import { actionFailure } from '$lib/server/http/forms';
 import { recordConsent, resolveCandidateLink } from '$lib/server/services/interviews';
 import type { Actions, PageServerLoad } from './$types';
@@ -23,8 +23,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   try {
     return { view: candidateView(await resolveCandidateLink(locals.runtime.db, params.token)) };
   } catch (err) {
-    if (err instanceof AppError)
-      error(statusOf[err.code], { message: err.message, code: err.code });
+    if (isAppError(err)) error(statusOf[err.code], { message: err.message, code: err.code });
     throw err;
   }
 };

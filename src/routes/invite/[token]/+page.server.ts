@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { acceptInviteSchema } from '$lib/contracts/users';
 import { roleLabels } from '$lib/contracts/common';
-import { AppError, statusOf } from '$lib/server/errors';
+import { statusOf, isAppError } from '$lib/server/errors';
 import { actionFailure, formValues, parseForm } from '$lib/server/http/forms';
 import { acceptInvitation, findInvitation } from '$lib/server/services/invitations';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
       }
     };
   } catch (err) {
-    if (err instanceof AppError) error(statusOf[err.code], err.message);
+    if (isAppError(err)) error(statusOf[err.code], err.message);
     throw err;
   }
 };

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { idSchema } from '$lib/contracts/common';
-import { AppError } from '$lib/server/errors';
+import { isAppError } from '$lib/server/errors';
 import { getCandidate, toCandidate } from '$lib/server/services/candidates';
 import { listCandidateInterviews } from '$lib/server/services/interviews';
 import type { PageServerLoad } from './$types';
@@ -14,7 +14,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     const interviews = await listCandidateInterviews(locals.runtime.db, orgId, id.data);
     return { candidate: toCandidate(candidate), interviews };
   } catch (err) {
-    if (err instanceof AppError && err.code === 'not_found') error(404, err.message);
+    if (isAppError(err) && err.code === 'not_found') error(404, err.message);
     throw err;
   }
 };

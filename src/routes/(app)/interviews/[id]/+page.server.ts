@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { idSchema } from '$lib/contracts/common';
-import { AppError } from '$lib/server/errors';
+import { isAppError } from '$lib/server/errors';
 import { actionFailure } from '$lib/server/http/forms';
 import { candidateLink } from '$lib/server/http/links';
 import { listAuditFor } from '$lib/server/services/audit';
@@ -32,7 +32,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     });
     return { interview, history, canWrite: can(principal, 'interviews:write') };
   } catch (err) {
-    if (err instanceof AppError && err.code === 'not_found') error(404, err.message);
+    if (isAppError(err) && err.code === 'not_found') error(404, err.message);
     throw err;
   }
 };

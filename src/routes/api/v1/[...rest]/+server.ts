@@ -5,8 +5,4 @@ const unknown = endpoint(async (event) => {
   throw new AppError('not_found', `There is no ${event.request.method} ${event.url.pathname}.`);
 });
 
-export const GET = unknown;
-export const POST = unknown;
-export const PUT = unknown;
-export const PATCH = unknown;
-export const DELETE = unknown;
+export const fallback = unknown;

@@ -1,5 +1,5 @@
 import { createCandidateSchema, listCandidatesQuerySchema } from '$lib/contracts/interviews';
-import { endpoint, json, readJson, readQuery } from '$lib/server/http/api';
+import { endpoint, json, readJson, readQuery, methodNotAllowed } from '$lib/server/http/api';
 import { createCandidate, listCandidates, toCandidate } from '$lib/server/services/candidates';
 import { authorize } from '$lib/server/services/principal';
 
@@ -23,3 +23,5 @@ export const POST = endpoint(async (event) => {
   });
   return json(toCandidate(row), 201, { location: `/api/v1/candidates/${row.id}` });
 });
+
+export const fallback = methodNotAllowed;

@@ -1,5 +1,5 @@
 import { createInterviewSchema, listInterviewsQuerySchema } from '$lib/contracts/interviews';
-import { endpoint, json, readJson, readQuery } from '$lib/server/http/api';
+import { endpoint, json, readJson, readQuery, methodNotAllowed } from '$lib/server/http/api';
 import { candidateLink } from '$lib/server/http/links';
 import { createInterview, listInterviews } from '$lib/server/services/interviews';
 import { authorize } from '$lib/server/services/principal';
@@ -26,3 +26,5 @@ export const POST = endpoint(async (event) => {
     location: `/api/v1/interviews/${interview.id}`
   });
 });
+
+export const fallback = methodNotAllowed;

@@ -1,5 +1,5 @@
 import { idSchema } from '$lib/contracts/common';
-import { endpoint, json, readParam } from '$lib/server/http/api';
+import { endpoint, json, readParam, methodNotAllowed } from '$lib/server/http/api';
 import { getCandidate, toCandidate } from '$lib/server/services/candidates';
 import { listCandidateInterviews } from '$lib/server/services/interviews';
 import { authorize } from '$lib/server/services/principal';
@@ -12,3 +12,5 @@ export const GET = endpoint(async (event) => {
   const interviews = await listCandidateInterviews(db, principal.organizationId, id);
   return json({ ...toCandidate(candidate), interviews });
 });
+
+export const fallback = methodNotAllowed;

@@ -1,5 +1,5 @@
 import { idSchema } from '$lib/contracts/common';
-import { endpoint, json, readParam } from '$lib/server/http/api';
+import { endpoint, json, readParam, methodNotAllowed } from '$lib/server/http/api';
 import { candidateLink } from '$lib/server/http/links';
 import { rotateInviteLink } from '$lib/server/services/interviews';
 import { authorize } from '$lib/server/services/principal';
@@ -14,3 +14,5 @@ export const POST = endpoint(async (event) => {
   });
   return json({ interview, candidateLink: candidateLink(event, token) }, 201);
 });
+
+export const fallback = methodNotAllowed;

@@ -1,5 +1,5 @@
 import { idSchema } from '$lib/contracts/common';
-import { endpoint, json, readParam } from '$lib/server/http/api';
+import { endpoint, json, readParam, methodNotAllowed } from '$lib/server/http/api';
 import { revokeInviteLink } from '$lib/server/services/interviews';
 import { authorize } from '$lib/server/services/principal';
 
@@ -8,3 +8,5 @@ export const POST = endpoint(async (event) => {
   const id = readParam(event.params.id, idSchema, 'interview');
   return json(await revokeInviteLink(event.locals.runtime.db, principal, id));
 });
+
+export const fallback = methodNotAllowed;
