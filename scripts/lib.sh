@@ -44,7 +44,9 @@ ensure_node() {
 ensure_npm_deps() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "Installing npm dependencies"
-    npm ci --no-audit --no-fund
+    # npm 11 refuses `npm ci` when the lockfile lacks other platforms' optional
+    # binaries (npm/cli#4828); `npm install` honours the locked versions and fills them in.
+    npm ci --no-audit --no-fund || npm install --no-audit --no-fund
   fi
 }
 
