@@ -52,9 +52,18 @@ ensure_npm_deps() {
 
 # Builds the app when build/ is missing or any source is newer than it.
 ensure_build() {
-  if [ -f build/handler.js ] && [ -z "$(find src static drizzle svelte.config.js vite.config.ts package-lock.json -newer build/handler.js -print -quit 2>/dev/null)" ]; then
+  if [ -f build/handler.js ] && [ -f build/server.js ] && [ -z "$(find src static drizzle sandbox server.ts svelte.config.js vite.config.ts package-lock.json scripts/build-server.mjs -newer build/server.js -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   say "Building the app"
-  npm run -s build >/dev/null
+  local log
+  log=$(mktemp)
+  # Quiet on success (dependencies' bundler warnings are noise); the whole log on failure.
+  if ! npm run -s build >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    say "The build failed."
+    return 1
+  fi
+  rm -f "$log"
 }
