@@ -5,40 +5,15 @@
  * 2. Time from `npm start` on an existing DATA_DIR to the first 200 (goal <= 3 s).
  * Uses the default setup: the embedded PostgreSQL under a temporary DATA_DIR.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { benchToken, median, root, stopGroup, waitForListening } from './app';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const START_RUNS = 5;
-const root = process.cwd();
-
-function waitForListening(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Tandem listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (match) {
-        child.stdout?.off('data', onData);
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`app exited with ${code}: ${out}`)));
-  });
-}
-
-/** Stops the whole process group: `npm start` runs the server as a grandchild. */
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || !child.pid) return resolve();
-    child.once('exit', () => resolve());
-    process.kill(-child.pid, 'SIGTERM');
-  });
-}
 
 async function firstOk(url: string, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
@@ -51,25 +26,6 @@ async function firstOk(url: string, deadline: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`no 200 from ${url} in time`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-function admin(env: NodeJS.ProcessEnv, args: string[]): string {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/lib/server/cli/admin.ts', ...args],
-    {
-      cwd: root,
-      env,
-      encoding: 'utf8'
-    }
-  );
-  if (result.status !== 0) throw new Error(`admin ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim();
 }
 
 async function main(): Promise<void> {
@@ -92,19 +48,7 @@ async function main(): Promise<void> {
       detached: true
     });
     await waitForListening(app);
-    admin(env, ['create-org', '--name', 'Bench']);
-    admin(env, [
-      'create-user',
-      '--org',
-      'Bench',
-      '--email',
-      'bench@example.com',
-      '--role',
-      'admin',
-      '--password',
-      'bench-password-1'
-    ]);
-    const token = admin(env, ['create-token', '--email', 'bench@example.com']);
+    const token = benchToken(env);
     const base = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     for (let i = 0; i < 100; i++) {
@@ -129,7 +73,7 @@ async function main(): Promise<void> {
       duration: DURATION_S,
       headers: { authorization: `Bearer ${token}` }
     });
-    await stop(app);
+    await stopGroup(app);
 
     const starts: number[] = [];
     for (let i = 0; i < START_RUNS; i++) {
@@ -143,7 +87,7 @@ async function main(): Promise<void> {
       });
       await firstOk(`http://127.0.0.1:${startPort}/healthz`, started + 60_000);
       starts.push(Date.now() - started);
-      await stop(app);
+      await stopGroup(app);
     }
 
     const startMs = median(starts);

@@ -11,15 +11,15 @@
  * Targets on 2 cores: overhead <= 15 ms for Python, JavaScript and Bash; >= 40
  * Python runs/s; first chunk <= 150 ms.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox } from '../../sandbox/index';
+import { benchToken, median, root, waitForListening } from './app';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
-const root = process.cwd();
 
 type Hello = {
   language: string;
@@ -132,8 +132,6 @@ const hellos: Hello[] = [
   }
 ];
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** The same command, spawned the way a runner without isolation would: async, output piped. */
@@ -201,18 +199,6 @@ async function overheads(): Promise<string[]> {
   return lines;
 }
 
-function waitForListening(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Tandem listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`app exited with ${code}: ${out}`)));
-  });
-}
-
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
@@ -239,28 +225,7 @@ async function throughApp(): Promise<string[]> {
   });
   try {
     const port = await waitForListening(app);
-    const admin = (args: string[]) => {
-      const r = spawnSync(
-        process.execPath,
-        ['--import', 'tsx', 'src/lib/server/cli/admin.ts', ...args],
-        { cwd: root, env, encoding: 'utf8' }
-      );
-      if (r.status !== 0) throw new Error(r.stderr);
-      return r.stdout.trim();
-    };
-    admin(['create-org', '--name', 'Bench']);
-    admin([
-      'create-user',
-      '--org',
-      'Bench',
-      '--email',
-      'bench@example.com',
-      '--role',
-      'admin',
-      '--password',
-      'bench-password-1'
-    ]);
-    const token = admin(['create-token', '--email', 'bench@example.com']);
+    const token = benchToken(env);
     const url = `http://127.0.0.1:${port}/api/v1/runs`;
     const body = JSON.stringify({ language: 'python', files: { 'main.py': 'print("hello")\n' } });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

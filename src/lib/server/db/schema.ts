@@ -11,18 +11,16 @@ import {
   uniqueIndex,
   uuid
 } from 'drizzle-orm/pg-core';
+import { roles } from '../../contracts/common';
+import { interviewKinds, interviewStatuses } from '../../contracts/interviews';
+import { runStatuses } from '../../contracts/runs';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
-export const userRole = pgEnum('user_role', ['admin', 'interviewer', 'hiring_manager']);
-export const interviewKind = pgEnum('interview_kind', ['live', 'async']);
-export const interviewStatus = pgEnum('interview_status', [
-  'scheduled',
-  'in_progress',
-  'completed',
-  'cancelled'
-]);
+export const userRole = pgEnum('user_role', roles);
+export const interviewKind = pgEnum('interview_kind', interviewKinds);
+export const interviewStatus = pgEnum('interview_status', interviewStatuses);
 
 export const organizations = pgTable('organizations', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -191,17 +189,7 @@ export const interviews = pgTable(
   ]
 );
 
-export const runStatus = pgEnum('run_status', [
-  'queued',
-  'running',
-  'ok',
-  'compile_error',
-  'runtime_error',
-  'timeout',
-  'memory_limit',
-  'output_limit',
-  'internal_error'
-]);
+export const runStatus = pgEnum('run_status', runStatuses);
 
 /** A program run in the sandbox, with what it printed (capped by the sandbox). */
 export const runs = pgTable(
