@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildStepArgv, hostLayout, type StepArgv } from './bwrap';
+import {
+  buildStepArgv,
+  buildWarmWrapper,
+  hostLayout,
+  warmControl,
+  warmHead,
+  type StepArgv
+} from './bwrap';
 
 function spec(overrides: Partial<StepArgv> = {}): StepArgv {
   return {
@@ -93,5 +100,41 @@ describe('buildStepArgv joining a network namespace', () => {
 
   it('refuses to self-attach, which would skip the root nsenter needs', () => {
     expect(() => buildStepArgv(spec({ selfAttach: true, joinNetFd: 9 }))).toThrow();
+  });
+});
+
+describe('warm wrapper', () => {
+  it('waits as root and takes the same setpriv + bwrap chain, NUL-separated, as its control input', () => {
+    const head = warmHead(spec());
+    const wrapper = buildWarmWrapper({
+      cgroupProcsFiles: ['/sys/fs/cgroup/pids/tandem-sandbox/x/cgroup.procs'],
+      openFiles: 256,
+      controlFd: 8,
+      head
+    });
+    // No uid: it must not exist as the slot uid before the run arrives.
+    expect(wrapper.uid).toBeUndefined();
+    expect(wrapper.file).toBe('/usr/bin/bash');
+    expect(wrapper.args.join(' ')).toContain("mapfile -d '' -u 8");
+    const words = warmControl(
+      spec({ selfAttach: false, files: [{ path: '/box/a b', fd: 9, mode: 0o644 }] })
+    )
+      .toString()
+      .split('\0');
+    expect(words.pop()).toBe('');
+    // RLIMIT_FSIZE in bash's 1 KiB blocks, RLIMIT_CPU, last fd kept.
+    expect(words.slice(0, 3)).toEqual(['1024', '4', '8']);
+    expect(head.slice(0, 2)).toEqual(['/usr/bin/setpriv', '--reuid=60001']);
+    expect(head).toContain('--no-new-privs');
+    expect(wrapper.args.slice(-head.length)).toEqual(head);
+    expect(words).toContain('/box/a b');
+    expect(words.slice(-3)).toEqual(['--', '/usr/bin/python3', 'main.py']);
+    // Together, exactly the cold chain: setpriv, then bwrap's full argv.
+    const cold = buildStepArgv(
+      spec({ selfAttach: false, files: [{ path: '/box/a b', fd: 9, mode: 0o644 }] })
+    );
+    expect([...head, ...words.slice(3)]).toEqual(
+      cold.args.slice(cold.args.indexOf('/usr/bin/setpriv'))
+    );
   });
 });

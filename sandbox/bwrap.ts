@@ -167,13 +167,21 @@ const ALL_BUT_NET = [
   '--unshare-cgroup-try'
 ];
 
-export function buildStepArgv(spec: StepArgv): SpawnSpec {
+/** bwrap's own argv for one step (the sandbox itself). */
+function bwrapArgv(spec: StepArgv): string[] {
+  return [...bwrapHead(spec), ...bwrapTail(spec)];
+}
+
+type HeadSpec = Pick<StepArgv, 'layout' | 'seccompFd' | 'statusFd'> & { joinNetFd?: number };
+
+/**
+ * The part of bwrap's argv that is the same for every step of a slot: a warm
+ * wrapper gets it at spawn, so that only the rest crosses its control pipe
+ * (bash reads a socket one byte at a time: ~2 µs per byte on the critical path).
+ */
+function bwrapHead(spec: HeadSpec): string[] {
   const joinNet = spec.joinNetFd !== undefined;
-  // nsenter needs root (CAP_SYS_ADMIN over the namespace), so privileges drop after it.
-  if (joinNet && spec.selfAttach)
-    throw new Error('a step joining a network namespace cannot self-attach');
-  const size = spec.layout.features.tmpfsSize ? ['--size', String(spec.workDirBytes)] : [];
-  const bwrap: string[] = [
+  return [
     spec.layout.bwrap,
     ...(joinNet ? ALL_BUT_NET : ['--unshare-all', '--unshare-user']),
     ...(spec.layout.features.disableUserns ? ['--disable-userns'] : []),
@@ -192,13 +200,24 @@ export function buildStepArgv(spec: StepArgv): SpawnSpec {
     // everything left in its pid namespace.
     '--as-pid-1',
     '--clearenv',
-    ...Object.entries(spec.env).flatMap(([key, value]) => ['--setenv', key, value]),
+    '--seccomp',
+    String(spec.seccompFd),
+    '--json-status-fd',
+    String(spec.statusFd),
     ...spec.layout.rootOps,
-    ...spec.extraRoBinds.flatMap((path) => ['--ro-bind', path, path]),
     '--proc',
     '/proc',
     '--dev',
-    '/dev',
+    '/dev'
+  ];
+}
+
+/** The step's own part of bwrap's argv; mount operations run in order, after the head's. */
+function bwrapTail(spec: StepArgv): string[] {
+  const size = spec.layout.features.tmpfsSize ? ['--size', String(spec.workDirBytes)] : [];
+  return [
+    ...Object.entries(spec.env).flatMap(([key, value]) => ['--setenv', key, value]),
+    ...spec.extraRoBinds.flatMap((path) => ['--ro-bind', path, path]),
     // tmpfs pages are charged to the run's memory cgroup as well as capped
     // here. /dev/shm lives on bwrap's private /dev tmpfs: per run, and only
     // the memory limit bounds it (a separate mount costs setup time).
@@ -224,24 +243,30 @@ export function buildStepArgv(spec: StepArgv): SpawnSpec {
     '/',
     '--chdir',
     spec.cwd ?? WORK_DIR,
-    '--seccomp',
-    String(spec.seccompFd),
-    '--json-status-fd',
-    String(spec.statusFd),
     '--',
     ...spec.command
   ];
-  const setpriv = spec.selfAttach
-    ? []
-    : [
-        spec.layout.setpriv,
-        `--reuid=${spec.hostUid}`,
-        `--regid=${spec.hostUid}`,
-        '--clear-groups',
-        '--inh-caps=-all',
-        '--bounding-set=-all',
-        '--no-new-privs'
-      ];
+}
+
+function setprivArgv(layout: HostLayout, hostUid: number): string[] {
+  return [
+    layout.setpriv,
+    `--reuid=${hostUid}`,
+    `--regid=${hostUid}`,
+    '--clear-groups',
+    '--inh-caps=-all',
+    '--bounding-set=-all',
+    '--no-new-privs'
+  ];
+}
+
+export function buildStepArgv(spec: StepArgv): SpawnSpec {
+  const joinNet = spec.joinNetFd !== undefined;
+  // nsenter needs root (CAP_SYS_ADMIN over the namespace), so privileges drop after it.
+  if (joinNet && spec.selfAttach)
+    throw new Error('a step joining a network namespace cannot self-attach');
+  const bwrap = bwrapArgv(spec);
+  const setpriv = spec.selfAttach ? [] : setprivArgv(spec.layout, spec.hostUid);
   // Only bash can close the namespace fd, which must not reach the harness.
   const shell = joinNet ? wrapperShell(true) : spec.layout.shell;
   const wrapper = [shell.path, ...shell.args, '-c', wrapperScript(shell), WRAPPER_FAILURE];
@@ -261,4 +286,77 @@ export function buildStepArgv(spec: StepArgv): SpawnSpec {
     },
     ...(spec.selfAttach ? { uid: spec.hostUid, gid: spec.hostUid } : {})
   };
+}
+
+/**
+ * The pre-spawned ("warm") wrapper: bash started as root ahead of the run.
+ * It joins the run's cgroups and sets the fixed rlimits, then blocks reading
+ * the rest of its argv from the control fd. Only then does it set the run's
+ * rlimits, close every fd above the last one the step uses (unused file
+ * pipes, leaked descriptors) and exec setpriv → bwrap, exactly the chain
+ * `buildStepArgv` starts. Nothing of the candidate's runs in it, and it never
+ * runs as the slot uid while it waits: the sandbox itself (namespaces, uid
+ * drop, seccomp) is still created fresh for each run, on the critical path.
+ * EOF on the control fd (host gone, pool closed) makes it exit.
+ */
+function warmWrapperScript(controlFd: number): string {
+  return [
+    'for f in $TANDEM_CGROUP_PROCS; do echo $$ > "$f" || { echo "$0: cgroup" >&2; exit 125; }; done',
+    'ulimit -c 0 && ulimit -n "$TANDEM_NOFILE" || { echo "$0: ulimit" >&2; exit 125; }',
+    'unset TANDEM_CGROUP_PROCS TANDEM_NOFILE',
+    // NUL-separated words: no quoting, no eval; only the host writes this fd.
+    `mapfile -d '' -u ${controlFd} tandem_args || exit 125`,
+    `exec ${controlFd}<&-`,
+    '[ "${#tandem_args[@]}" -gt 3 ] || exit 125',
+    'ulimit -f "${tandem_args[0]}" && ulimit -t "${tandem_args[1]}" || { echo "$0: ulimit" >&2; exit 125; }',
+    'for p in /proc/self/fd/*; do n=${p##*/}; if [ "$n" -gt "${tandem_args[2]}" ]; then exec {n}>&-; fi; done',
+    // "$@": setpriv and bwrap's fixed head, given at spawn.
+    'exec "$@" "${tandem_args[@]:3}"'
+  ].join('\n');
+}
+
+export interface WarmWrapperArgv {
+  cgroupProcsFiles: string[];
+  openFiles: number;
+  controlFd: number;
+  /** setpriv and bwrap's fixed head (`warmHead`). */
+  head: string[];
+}
+
+/** What every warm step of a slot execs before its own words: setpriv, then bwrap's fixed head. */
+export function warmHead(
+  spec: Pick<StepArgv, 'layout' | 'hostUid' | 'seccompFd' | 'statusFd'>
+): string[] {
+  return [...setprivArgv(spec.layout, spec.hostUid), ...bwrapHead(spec)];
+}
+
+/** Spawn spec of the idle wrapper; it stays root until setpriv (see warmWrapperScript). */
+export function buildWarmWrapper(spec: WarmWrapperArgv): SpawnSpec {
+  const shell = wrapperShell(true);
+  return {
+    file: shell.path,
+    args: [...shell.args, '-c', warmWrapperScript(spec.controlFd), WRAPPER_FAILURE, ...spec.head],
+    env: {
+      PATH: '/usr/bin:/bin',
+      TANDEM_CGROUP_PROCS: spec.cgroupProcsFiles.join(' '),
+      TANDEM_NOFILE: String(spec.openFiles)
+    }
+  };
+}
+
+/**
+ * Words the warm wrapper reads from its control fd to start this step:
+ * RLIMIT_FSIZE in bash's 1 KiB blocks, RLIMIT_CPU, the last fd to keep, then
+ * the step's part of bwrap's argv (the wrapper already holds the head, which
+ * must equal `warmHead` of this spec). NUL cannot occur in an argv, so it
+ * separates.
+ */
+export function warmControl(spec: StepArgv): Buffer {
+  const words = [
+    String(Math.ceil(spec.rlimits.fileSizeBytes / wrapperShell(true).blockBytes)),
+    String(spec.rlimits.cpuSeconds),
+    String(spec.lastFd),
+    ...bwrapTail(spec)
+  ];
+  return Buffer.from(words.map((word) => `${word}\0`).join(''));
 }

@@ -12,6 +12,7 @@ export class CgroupReserve {
   private spare: Promise<RunCgroup> | undefined;
   private readonly pending = new Set<Promise<unknown>>();
   private sequence = 0;
+  private closed = false;
 
   constructor(
     private readonly driver: CgroupDriver,
@@ -34,11 +35,16 @@ export class CgroupReserve {
           this.logger.error({ err: error, cgroup: group.name }, 'cgroup cleanup failed')
         )
     );
+    // Takes and retires no longer alternate strictly (a warm wrapper holds a
+    // group between runs): a spare that is still unused must not be replaced,
+    // or it would be leaked.
+    if (this.spare || this.closed) return;
     this.spare = this.make();
     this.track(this.spare.catch(() => undefined));
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const spare = this.spare;
     this.spare = undefined;
     if (spare) await spare.then((group) => group.destroy()).catch(() => undefined);

@@ -41,6 +41,11 @@ class V1Cgroup implements RunCgroup {
   }
 
   private async configureMemory(dir: string, bytes: number): Promise<void> {
+    // memsw may never be below the plain limit: raising an already configured
+    // group (a warm wrapper's, set up for an earlier run) must lift memsw first.
+    const memsw = join(dir, 'memory.memsw.limit_in_bytes');
+    const current = await readNumber(memsw).catch(() => undefined);
+    if (current !== undefined && current < bytes) await writeFile(memsw, String(bytes));
     await writeFile(join(dir, 'memory.limit_in_bytes'), String(bytes));
     // memsw exists only with swap accounting, and must be set after the plain limit.
     await writeFile(join(dir, 'memory.memsw.limit_in_bytes'), String(bytes)).catch(

@@ -9,6 +9,7 @@ import { runStep, type StepContext, type StepOutcome } from './step';
 import { outputMatches, parseSqliteJson, rowsMatch } from './tests-harness';
 import type { Logger, RunOptions, RunResult, RunStatus, TestCaseResult } from './types';
 import type { Slot } from './uids';
+import type { WarmPool } from './warm';
 
 /** Largest compile artifact (binary or tar of classes) carried to the run step. */
 const ARTIFACT_MAX_BYTES = 64 * 1024 * 1024;
@@ -84,11 +85,13 @@ export interface SlotState {
   cgroups: CgroupReserve;
   /** Cgroups for the HTTP harness, which runs beside the program. */
   harnessCgroups?: CgroupReserve;
+  /** Pre-spawned wrappers for this slot's run steps. */
+  warm?: WarmPool;
 }
 
 export async function execute(
   host: HostState,
-  { slot, cgroups, harnessCgroups }: SlotState,
+  { slot, cgroups, harnessCgroups, warm }: SlotState,
   job: Job,
   options: RunOptions
 ): Promise<RunResult> {
@@ -100,6 +103,9 @@ export async function execute(
     hostUid: slot.uid,
     logger: job.logger
   });
+  // Run steps and test cases take pre-spawned wrappers; compile steps and
+  // HTTP servers (different limits, a namespace to share) always start cold.
+  const runContext = (): StepContext => ({ ...context(), warm });
 
   let program = job.program;
   if (language.transform) {
@@ -166,7 +172,7 @@ export async function execute(
   }
 
   const coalescer = options.onOutput ? new OutputCoalescer(options.onOutput) : undefined;
-  const main = await runStep(context(), language.run(program, artifact), {
+  const main = await runStep(runContext(), language.run(program, artifact), {
     limits,
     stdin: toBuffer(request.stdin),
     stdoutCap: limits.outputBytes,
@@ -196,7 +202,7 @@ export async function execute(
     result.tests = [];
     const run = async (stdin: Buffer, sqlSeed?: string) => {
       const casedProgram = sqlSeed === undefined ? program : { ...program, sqlSeed };
-      return runStep(context(), language.run(casedProgram, artifact), {
+      return runStep(runContext(), language.run(casedProgram, artifact), {
         limits,
         stdin,
         stdoutCap: limits.outputBytes,

@@ -39,6 +39,27 @@ export interface SpawnOptions {
   onStarted?: (info: StartedInfo) => void;
   /** Host fds handed to the child right after the input pipes (e.g. a namespace to join). */
   passFds?: number[];
+  /**
+   * Pre-spawn (the warm pool): stdin stays unwritten, and after the input
+   * pipes come a control pipe and `pipes` more pipes for file contents, all
+   * filled only by `release` when the run arrives.
+   */
+  held?: { pipes: number };
+}
+
+/** Per-run stream settings, given at spawn or, for a held step, at release. */
+export type StreamOptions = Pick<
+  SpawnOptions,
+  'stdoutCap' | 'stderrCap' | 'onData' | 'onOverflow' | 'onStarted'
+>;
+
+export interface ReleaseInput {
+  stdin: Buffer;
+  /** Read by the waiting wrapper to the end: the rest of its argv. */
+  control: Buffer;
+  /** Contents for the file pipes, in order; unused ones are closed empty. */
+  files: Buffer[];
+  io: StreamOptions;
 }
 
 /** What bwrap reports on its status fd once the program runs. */
@@ -68,20 +89,23 @@ export interface SpawnedStep {
   finished: Promise<ProcessOutcome>;
   /** Stops waiting for pipes that orphans keep open (use after killing the cgroup). */
   abandonPipes(): void;
+  /** Held steps only: hands the waiting wrapper its run. */
+  release(input: ReleaseInput): void;
 }
 
 function capture(
   stream: Readable,
-  cap: number,
   name: 'stdout' | 'stderr',
-  options: SpawnOptions
+  options: StreamOptions
 ): { result: () => CapturedStream } {
+  // Read at each chunk: a held step learns its caps only at release.
+  const capOf = () => (name === 'stdout' ? options.stdoutCap : options.stderrCap);
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
   stream.on('data', (chunk: Buffer) => {
     if (truncated) return;
-    const room = cap - size;
+    const room = capOf() - size;
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
     if (kept.length > 0) {
       chunks.push(kept);
@@ -105,10 +129,14 @@ function feed(stream: Writable | null | undefined, data: Buffer): void {
 }
 
 export function spawnStep(spec: SpawnSpec, options: SpawnOptions): SpawnedStep {
+  const controlFd = FIRST_INPUT_FD + options.inputs.length;
+  const heldPipes = options.held ? 1 + options.held.pipes : 0;
   const stdio: ('pipe' | number)[] = [
-    ...new Array<'pipe'>(FIRST_INPUT_FD + options.inputs.length).fill('pipe'),
+    ...new Array<'pipe'>(controlFd + heldPipes).fill('pipe'),
     ...(options.passFds ?? [])
   ];
+  // Mutable copy: release() fills in a held step's per-run settings.
+  const io: StreamOptions = { ...options };
   const child = spawn(spec.file, spec.args, {
     env: spec.env,
     stdio,
@@ -117,8 +145,8 @@ export function spawnStep(spec: SpawnSpec, options: SpawnOptions): SpawnedStep {
     gid: spec.gid
   });
 
-  const stdout = capture(child.stdout ?? failStream(), options.stdoutCap, 'stdout', options);
-  const stderr = capture(child.stderr ?? failStream(), options.stderrCap, 'stderr', options);
+  const stdout = capture(child.stdout ?? failStream(), 'stdout', io);
+  const stderr = capture(child.stderr ?? failStream(), 'stderr', io);
   let started = false;
   let statusText = '';
   const status = child.stdio[STATUS_FD] as Readable | null;
@@ -128,12 +156,12 @@ export function spawnStep(spec: SpawnSpec, options: SpawnOptions): SpawnedStep {
     const info = parseStartedStatus(statusText);
     if (info) {
       started = true;
-      options.onStarted?.(info);
+      io.onStarted?.(info);
     }
   });
   status?.on('error', () => undefined);
 
-  feed(child.stdin, options.stdin);
+  if (!options.held) feed(child.stdin, options.stdin);
   options.inputs.forEach((data, index) =>
     feed(child.stdio[FIRST_INPUT_FD + index] as Writable | null, data)
   );
@@ -176,6 +204,17 @@ export function spawnStep(spec: SpawnSpec, options: SpawnOptions): SpawnedStep {
       for (const stream of child.stdio) stream?.destroy();
       // 'close' follows the destroyed streams; this is only a backstop.
       setImmediate(finish);
+    },
+    release(input) {
+      if (!options.held) throw new Error('release() is for held steps');
+      Object.assign(io, input.io);
+      for (let index = 0; index < options.held.pipes; index++)
+        feed(
+          child.stdio[controlFd + 1 + index] as Writable | null,
+          input.files[index] ?? Buffer.alloc(0)
+        );
+      feed(child.stdin, input.stdin);
+      feed(child.stdio[controlFd] as Writable | null, input.control);
     }
   };
 }

@@ -14,6 +14,8 @@ import { AbortedWhileQueuedError, ClosedPoolError, SlotPool } from './pool';
 import { parseRequest, type RunRequest } from './request';
 import type { LanguageInfo, RunOptions, RunResult, SandboxOptions } from './types';
 import { DEFAULT_UID_BASE, slotUids, uidsInUse, type Slot } from './uids';
+import { BASE_INPUTS, OPEN_FILES, WARM_CONTROL_FD, warmWrapperHead } from './step';
+import { WarmPool } from './warm';
 
 export interface Sandbox {
   /**
@@ -38,8 +40,12 @@ function pickEntry(request: RunRequest, language: LanguageSpec): string {
   );
 }
 
+/** Numbers the sandboxes of this process, so two never share cgroup names. */
+let instances = 0;
+
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const logger = options.logger ?? silentLogger;
+  const instance = instances++;
   const table = buildLimitTable(options.limits);
   const slots = slotUids(options.uidBase ?? DEFAULT_UID_BASE, options.slots ?? cpus().length);
   const clashing = uidsInUse(slots);
@@ -56,10 +62,27 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     let reserve = reserves.get(key);
     if (!reserve) {
       // The pid in the name lets a later process sweep groups we leave behind if we crash.
-      reserve = new CgroupReserve(hostState.driver, `p${process.pid}-s${key}`, logger);
+      reserve = new CgroupReserve(hostState.driver, `p${process.pid}-i${instance}-s${key}`, logger);
       reserves.set(key, reserve);
     }
     return reserve;
+  };
+
+  const warmPools = new Map<number, WarmPool>();
+  const warmFor = (hostState: HostState, slot: Slot) => {
+    let warm = warmPools.get(slot.index);
+    if (!warm) {
+      warm = new WarmPool({
+        cgroups: reserveFor(hostState, slot),
+        logger,
+        inputs: BASE_INPUTS,
+        controlFd: WARM_CONTROL_FD,
+        openFiles: OPEN_FILES,
+        head: warmWrapperHead(hostState.layout, slot.uid)
+      });
+      warmPools.set(slot.index, warm);
+    }
+    return warm;
   };
 
   async function validate(
@@ -110,7 +133,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
               {
                 slot,
                 cgroups: reserveFor(hostState, slot),
-                harnessCgroups: request.httpTests ? reserveFor(hostState, slot, 'h') : undefined
+                harnessCgroups: request.httpTests ? reserveFor(hostState, slot, 'h') : undefined,
+                warm: warmFor(hostState, slot)
               },
               { request, language, program, limits, runId, logger: runLogger },
               runOptions
@@ -147,6 +171,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     async close() {
       closed = true;
       await pool.close();
+      // Waiting wrappers first: their cgroups go back to the reserves closed next.
+      await Promise.all([...warmPools.values()].map((warm) => warm.close()));
       await Promise.all([...reserves.values()].map((reserve) => reserve.close()));
     }
   };

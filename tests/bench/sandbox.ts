@@ -155,6 +155,32 @@ function runBare(argv: string[]): Promise<number> {
   });
 }
 
+/** Python hello-world runs per second with the sandbox library alone, concurrency = slots. */
+async function libraryThroughput(): Promise<string> {
+  const slots = cpus().length;
+  const sandbox = createSandbox({ slots });
+  const request = { language: 'python', files: { 'main.py': 'print("hello")\n' } };
+  try {
+    await Promise.all(Array.from({ length: slots }, () => sandbox.run(request)));
+    let done = 0;
+    const started = performance.now();
+    const deadline = started + THROUGHPUT_SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: slots }, async () => {
+        while (performance.now() < deadline) {
+          const result = await sandbox.run(request);
+          if (result.status !== 'ok') throw new Error(`python: ${result.status}`);
+          done += 1;
+        }
+      })
+    );
+    const rps = done / ((performance.now() - started) / 1000);
+    return `  python runs/s at concurrency ${slots} (sandbox library): ${rps.toFixed(1)}; goal 40: ${(rps / 40).toFixed(2)}x`;
+  } finally {
+    await sandbox.close();
+  }
+}
+
 async function overheads(): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-bare-'));
   const sandbox = createSandbox({ slots: 1 });
@@ -286,6 +312,7 @@ async function main(): Promise<void> {
   const header = `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${new Date().toISOString()}`;
   process.stdout.write(header + '\n');
   for (const line of await overheads()) process.stdout.write(line + '\n');
+  process.stdout.write((await libraryThroughput()) + '\n');
   for (const line of await throughApp()) process.stdout.write(line + '\n');
 }
 
