@@ -1,11 +1,13 @@
 import {
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -230,6 +232,45 @@ export const runs = pgTable(
   ]
 );
 
+/** Yjs updates as bytes: node-postgres hands back a Buffer, which is a Uint8Array. */
+const bytes = customType<{ data: Uint8Array; driverData: Buffer }>({
+  dataType: () => 'bytea',
+  toDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+  fromDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+});
+
+/** Every accepted edit of a collaborative document, in order: the playback log. */
+export const docUpdates = pgTable(
+  'doc_updates',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    interviewId: uuid('interview_id')
+      .notNull()
+      .references(() => interviews.id, { onDelete: 'cascade' }),
+    doc: text('doc').notNull(),
+    seq: integer('seq').notNull(),
+    author: text('author').notNull(),
+    update: bytes('update').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull()
+  },
+  (t) => [uniqueIndex('doc_updates_doc_seq_key').on(t.interviewId, t.doc, t.seq)]
+);
+
+/** Keyframes: a document's whole state at a seq, so loading and seeking skip the log's head. */
+export const docSnapshots = pgTable(
+  'doc_snapshots',
+  {
+    interviewId: uuid('interview_id')
+      .notNull()
+      .references(() => interviews.id, { onDelete: 'cascade' }),
+    doc: text('doc').notNull(),
+    seq: integer('seq').notNull(),
+    state: bytes('state').notNull(),
+    createdAt: createdAt()
+  },
+  (t) => [primaryKey({ columns: [t.interviewId, t.doc, t.seq] })]
+);
+
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -259,5 +300,7 @@ export const schema = {
   candidates,
   interviews,
   runs,
+  docUpdates,
+  docSnapshots,
   auditLog
 };
