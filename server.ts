@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     });
   });
   const upgrades = createUpgradeRouter(log);
+  upgrades.register('/yjs', (req, socket, head) => runtime.yjs.handleUpgrade(req, socket, head));
   server.on('upgrade', (req, socket, head) => upgrades.handle(req, socket, head));
 
   await new Promise<void>((done, fail) => {
@@ -93,6 +94,9 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     const closed = new Promise<void>((done) => server.close(() => done()));
     server.closeIdleConnections();
+    // Upgraded sockets are not HTTP connections the server drains: the realtime
+    // servers close them (after flushing every acknowledged edit).
+    await runtime.yjs.close().catch((err: unknown) => log.error({ err }, 'realtime close failed'));
     const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     await closed;
     clearTimeout(timer);

@@ -13,7 +13,7 @@ import { createYjsServer, type YjsServer, type YjsServerOptions } from './yjs-se
  * y-websocket uses (its README's Node example passes `ws` exactly so) but differs in unused
  * details (binaryType 'nodebuffer', no dispatchEvent), so the one cast lives here.
  */
-const NodeWebSocket = WebSocket as unknown as typeof globalThis.WebSocket;
+export const NodeWebSocket = WebSocket as unknown as typeof globalThis.WebSocket;
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 

@@ -366,6 +366,23 @@ const endpoints: Endpoint[] = [
     }
   },
   {
+    name: 'POST /interviews/:id/docs/:doc/token',
+    request: async () => ({
+      method: 'POST',
+      path: `/interviews/${shared.interview.id}/docs/code/token`
+    }),
+    expected: {
+      adminA: 201,
+      interviewerA: 201,
+      hiringManagerA: 201,
+      adminB: 404,
+      ...unauthenticated
+    },
+    allowed(response, actor) {
+      expect(response.body).toMatchObject({ readOnly: actor === 'hiringManagerA' });
+    }
+  },
+  {
     name: 'GET /openapi.json (public)',
     request: async () => ({ method: 'GET', path: '/openapi.json' }),
     expected: {
@@ -447,7 +464,10 @@ describe('the matrix itself', () => {
       .object({ paths: z.record(z.string(), z.record(z.string(), z.unknown())) })
       .parse(response.body);
     const declared = Object.entries(document.paths).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace('{id}', ':id')}`)
+      Object.keys(methods).map(
+        (method) =>
+          `${method.toUpperCase()} ${path.replace('{id}', ':id').replace('{doc}', ':doc')}`
+      )
     );
     const tested = endpoints.map((e) => e.name);
     for (const operation of declared) expect(tested).toContain(operation);

@@ -1,3 +1,10 @@
+import { createHmac } from 'node:crypto';
+import {
+  createDocTokens,
+  createYjsServer,
+  type DocTokens,
+  type YjsServer
+} from '../../../realtime/index';
 import { createRunQueue, type RunQueue } from '../../../sandbox/index';
 import { createAuth, type Auth } from './auth';
 import { createDatabase, type Database } from './db/client';
@@ -6,6 +13,7 @@ import { runMigrations } from './db/migrate';
 import { loadEnv, type Env } from './env';
 import { createLogger, type Logger } from './log';
 import { createLoginLimiter, type LoginLimiter } from './services/login-limiter';
+import { createPgDocStore } from './services/doc-store';
 import { formatCredentials, seedFirstStart, type FirstStartCredentials } from './services/seed';
 
 /** Everything a request needs, built once per process. */
@@ -17,6 +25,10 @@ export type Runtime = {
   loginLimiter: LoginLimiter;
   /** Runs code: in-process sandbox slots, or workers through Redis when REDIS_URL is set. */
   runner: RunQueue;
+  /** Collaborative documents over websockets, at /yjs/<interviewId>/<doc>. */
+  yjs: YjsServer;
+  /** Mints the short-lived tokens that open a document. */
+  docTokens: DocTokens;
   /** The public origin when configured; links otherwise use the request's own origin. */
   origin: string | undefined;
   /** The demo admin's one-time credentials, when this start created them. */
@@ -72,6 +84,15 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
     }
     const database = db;
     const pg = embedded;
+    // Its own key, derived from the session secret: a leaked doc token says nothing about sessions.
+    const docTokens = createDocTokens({
+      secret: createHmac('sha256', env.SESSION_SECRET).update('tandem:yjs').digest('base64url')
+    });
+    const yjs = createYjsServer({
+      store: createPgDocStore(database),
+      tokens: docTokens,
+      logger: log.child({ component: 'yjs' })
+    });
     const runner = createRunQueue({
       redisUrl: env.REDIS_URL,
       prefix: env.REDIS_PREFIX,
@@ -92,7 +113,11 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
       origin: env.ORIGIN,
       firstStart,
       runner,
+      yjs,
+      docTokens,
       async close() {
+        // Documents first: every acknowledged edit reaches PostgreSQL before the pool closes.
+        await yjs.close();
         await runner.close();
         closing = true;
         await database.$client.end();

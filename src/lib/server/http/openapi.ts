@@ -167,6 +167,24 @@ export function openApiDocument(serverUrl: string) {
           responses: { '200': ok('Interview'), ...errors(401, 403, 404, 409) }
         }
       },
+      '/interviews/{id}/docs/{doc}/token': {
+        post: {
+          operationId: 'createDocToken',
+          summary:
+            'A token (valid 5 minutes) that opens one collaborative document of the interview over the websocket /yjs/{id}/{doc}?token=…; read-only for hiring managers',
+          parameters: [
+            idParameter('interview'),
+            {
+              name: 'doc',
+              in: 'path',
+              required: true,
+              description: 'Document name, e.g. code or notes.',
+              schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,31}$' }
+            }
+          ],
+          responses: { '201': { description: 'Created' }, ...errors(401, 403, 404) }
+        }
+      },
       '/candidates': {
         get: {
           operationId: 'listCandidates',
