@@ -23,3 +23,4 @@ export {
   type YjsServerStats
 } from './yjs-server';
 export { flushOnShutdown, type FlushOnShutdownOptions } from './shutdown';
+export { STAFF_ONLY_DOCS } from './upgrade-auth';

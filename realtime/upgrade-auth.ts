@@ -6,6 +6,9 @@ import type { DocClaims, DocTokens } from './tokens';
 export type UpgradeDecision =
   { ok: true; key: DocKey; claims: DocClaims } | { ok: false; code: CloseCode; reason: string };
 
+/** Documents only staff may open: the interviewer's private notes. */
+export const STAFF_ONLY_DOCS: ReadonlySet<string> = new Set(['notes']);
+
 const PATH = /^\/yjs\/([^/]+)\/([^/]+)\/?$/;
 const INTERVIEW_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -45,6 +48,10 @@ export async function authorizeUpgrade(
   }
   if (claims.interviewId !== interviewId || claims.doc !== doc) {
     return { ok: false, code: CloseCode.Forbidden, reason: 'token for another document' };
+  }
+  // Checked here as well as where tokens are minted: a candidate never opens staff documents.
+  if (claims.role === 'candidate' && STAFF_ONLY_DOCS.has(doc)) {
+    return { ok: false, code: CloseCode.Forbidden, reason: 'staff-only document' };
   }
   return { ok: true, key: { interviewId, doc }, claims };
 }

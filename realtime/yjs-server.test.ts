@@ -60,6 +60,14 @@ describe('yjs server', () => {
     expect(authors).toContain('bob');
   });
 
+  it('never opens the staff-only notes to a candidate token, even a validly signed one', async () => {
+    const h = await start();
+    const candidateNotes = await h.token({ doc: 'notes', role: 'candidate' });
+    const interviewerNotes = await h.provider({ doc: 'notes', role: 'interviewer' });
+    await synced(interviewerNotes);
+    expect(await h.closeCodeOf(`/iv1/notes?token=${candidateNotes}`)).toBe(CloseCode.Forbidden);
+  });
+
   it('refuses forged, expired, other-interview, missing and unknown-doc tokens with close codes', async () => {
     const h = await start();
     const forged = await new SignJWT({ ...DEFAULT_CLAIMS })

@@ -11,6 +11,7 @@ import { connectSql, createTestDatabase, type TestDatabase } from '../helpers/db
 import { startApp, type TestApp } from '../helpers/app';
 import { createInterview } from '../helpers/interviews';
 import { seed, type SeededActor } from '../helpers/seed';
+import { CloseCode } from '../../realtime/index';
 import { NodeWebSocket, synced, waitFor } from '../../realtime/test-harness';
 
 let database: TestDatabase;
@@ -137,5 +138,28 @@ describe('collaborative documents in the app', () => {
     app = await startApp({ database });
     const reader = await connect(interviewer.token);
     expect(reader.doc.getText('code').toString()).toBe(expected);
+  });
+
+  it('lets the candidate open the code from their link, never the notes', async () => {
+    const created = await createInterview(app.api(interviewer.token));
+    const own = (path: string) =>
+      app.fetch(`/c/${created.token}/docs/${path}/token`, { method: 'POST' });
+    const notes = await own('notes');
+    expect(notes.status).toBe(403);
+    expect(((await notes.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    const code = await own('code');
+    expect(code.status).toBe(201);
+    const { token, path } = (await code.json()) as { token: string; path: string };
+    expect(path).toBe(`/yjs/${created.interview.id}/code?token=${token}`);
+    // The same token cannot be pointed at the notes: its claims name the code.
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new NodeWebSocket(
+        `${app.url.replace('http', 'ws')}/yjs/${created.interview.id}/notes?token=${token}`
+      );
+      ws.addEventListener('close', (event) => resolve(event.code));
+    });
+    expect(refused).toBe(CloseCode.Forbidden);
+    const unknown = await app.fetch(`/c/${'A'.repeat(43)}/docs/code/token`, { method: 'POST' });
+    expect(unknown.status).toBe(404);
   });
 });
