@@ -76,16 +76,10 @@ export type HttpCaseError =
  * requests, so it is kept apart from the visible run's and removed by
  * redactForCandidate.
  */
-export interface ServerRun {
-  status: RunStatus;
-  exitCode: number | null;
-  signal: string | null;
-  wallMs: number;
-  cpuMs: number;
-  memoryKb: number;
-  stdout: string;
-  stderr: string;
-}
+export type ServerRun = Pick<
+  RunResult,
+  'status' | 'exitCode' | 'signal' | 'wallMs' | 'cpuMs' | 'memoryKb' | 'stdout' | 'stderr'
+>;
 
 export interface RunResult {
   status: RunStatus;
