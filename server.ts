@@ -14,6 +14,7 @@ import {
   PROTOCOL_HEADER,
   type Env
 } from './src/lib/server/env';
+import { SESSION_SOCKET_PATH } from './realtime/events/contracts';
 import { createUpgradeRouter } from './src/lib/server/http/upgrade';
 import { createLogger } from './src/lib/server/log';
 import { formatCredentials } from './src/lib/server/services/seed';
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
   });
   const upgrades = createUpgradeRouter(log);
   upgrades.register('/yjs', (req, socket, head) => runtime.yjs.handleUpgrade(req, socket, head));
+  upgrades.register(SESSION_SOCKET_PATH, (req, socket, head) =>
+    runtime.sessions.handleUpgrade(req, socket, head)
+  );
   server.on('upgrade', (req, socket, head) => upgrades.handle(req, socket, head));
 
   await new Promise<void>((done, fail) => {
@@ -96,6 +100,9 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     // Upgraded sockets are not HTTP connections the server drains: the realtime
     // servers close them (after flushing every acknowledged edit).
+    await runtime.sessions
+      .close()
+      .catch((err: unknown) => log.error({ err }, 'session close failed'));
     await runtime.yjs.close().catch((err: unknown) => log.error({ err }, 'realtime close failed'));
     const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     await closed;

@@ -1,10 +1,12 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from './logger';
+import type { DocKey } from './store';
 import type { DocClaims } from './tokens';
 
 /** One authorized socket on one document. */
 export type Connection = {
   ws: WebSocket;
+  key: DocKey;
   claims: DocClaims;
   readOnly: boolean;
   logger: Logger;

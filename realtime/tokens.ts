@@ -21,7 +21,9 @@ const claimsSchema = z.object({
   doc: z.string().min(1).max(128),
   role: z.enum(DOC_ROLES),
   participantId: z.string().min(1).max(128),
-  name: z.string().max(200)
+  name: z.string().max(200),
+  /** Set for a participant whose role may write but who no longer may (a candidate after the end). */
+  readOnly: z.boolean().optional()
 });
 
 export type DocClaims = z.infer<typeof claimsSchema>;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import * as Y from 'yjs';
 import { CloseCode } from './close-codes';
 import type { Connection } from './connection';
 import type { Logger } from './logger';
@@ -46,6 +47,10 @@ export type YjsServer = {
   /** Refuses new sockets, closes open ones, flushes everything; the SIGTERM path calls this. */
   close(): Promise<void>;
   stats(): YjsServerStats;
+  /** A document's whole state as one update, loading (and seeding) it if no one has it open. */
+  read(key: DocKey): Promise<Uint8Array>;
+  /** Closes the matching sockets with a code, e.g. the candidate's when a session ends. */
+  disconnect(match: (key: DocKey, claims: DocClaims) => boolean, code: number, reason: string): number;
 };
 
 export function createYjsServer(options: YjsServerOptions): YjsServer {
@@ -83,8 +88,9 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
   const open = (ws: WebSocket, { key, claims }: { key: DocKey; claims: DocClaims }): void => {
     const conn: Connection = {
       ws,
+      key,
       claims,
-      readOnly: isReadOnlyRole(claims.role),
+      readOnly: isReadOnlyRole(claims.role) || claims.readOnly === true,
       logger: logger.child({
         interviewId: key.interviewId,
         doc: key.doc,
@@ -209,6 +215,24 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
     close() {
       shutdownDone ??= shutdown();
       return shutdownDone;
+    },
+    async read(key) {
+      const room = rooms.acquire(key);
+      try {
+        await room.ready;
+        return Y.encodeStateAsUpdate(room.doc);
+      } finally {
+        rooms.release(room);
+      }
+    },
+    disconnect(match, code, reason) {
+      let count = 0;
+      for (const conn of connections) {
+        if (!match(conn.key, conn.claims)) continue;
+        conn.ws.close(code, reason);
+        count += 1;
+      }
+      return count;
     },
     stats() {
       const all = rooms.all();

@@ -61,3 +61,23 @@ export const candidatePageSchema = pageOf(candidateSchema);
 export const candidateWithInterviewsSchema = candidateSchema.extend({
   interviews: z.array(interviewSchema)
 });
+
+/** The candidate accepts the recording notice, as the consent button on /c/<token> does. */
+export async function giveConsent(
+  app: { url: string; fetch(path: string, init?: RequestInit): Promise<Response> },
+  token: string
+): Promise<void> {
+  const response = await app.fetch(`/c/${token}?/consent`, {
+    method: 'POST',
+    headers: {
+      origin: app.url,
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-sveltekit-action': 'true'
+    },
+    body: ''
+  });
+  const text = await response.text();
+  if (response.status !== 200 || !text.includes('"success"')) {
+    throw new Error(`consent answered ${response.status}: ${text.slice(0, 200)}`);
+  }
+}

@@ -383,6 +383,26 @@ const endpoints: Endpoint[] = [
     }
   },
   {
+    name: 'POST /interviews/:id/session/token',
+    request: async () => ({
+      method: 'POST',
+      path: `/interviews/${shared.interview.id}/session/token`
+    }),
+    expected: {
+      adminA: 201,
+      interviewerA: 201,
+      hiringManagerA: 201,
+      adminB: 404,
+      ...unauthenticated
+    },
+    allowed(response, actor) {
+      expect(response.body).toMatchObject({
+        role: actor === 'hiringManagerA' ? 'hiring_manager' : 'interviewer',
+        readOnly: actor === 'hiringManagerA'
+      });
+    }
+  },
+  {
     name: 'GET /openapi.json (public)',
     request: async () => ({ method: 'GET', path: '/openapi.json' }),
     expected: {

@@ -9,7 +9,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { connectSql, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startApp, type TestApp } from '../helpers/app';
-import { createInterview } from '../helpers/interviews';
+import { createInterview, giveConsent } from '../helpers/interviews';
 import { seed, type SeededActor } from '../helpers/seed';
 import { CloseCode } from '../../realtime/index';
 import { NodeWebSocket, synced, waitFor } from '../../realtime/test-harness';
@@ -109,6 +109,29 @@ describe('collaborative documents in the app', () => {
     expect(a.doc.getText('code').toString()).not.toContain('SHOULD NOT APPEAR');
   });
 
+  it('merges edits made during 10 s offline once the client reconnects', async () => {
+    const online = await connect(interviewer.token);
+    const away = await connect(interviewer.token);
+    away.disconnect();
+    await waitFor(() => !away.wsconnected, 'the client to go offline');
+    away.doc.getText('offline').insert(0, 'typed while offline;');
+    online.doc.getText('offline').insert(0, 'typed online;');
+    // The scenario itself: ten seconds without a network, not a wait for something to happen.
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    expect(online.doc.getText('offline').toString()).toBe('typed online;');
+    away.connect();
+    await waitFor(
+      () =>
+        online.doc.getText('offline').toString() === away.doc.getText('offline').toString() &&
+        online.doc.getText('offline').length === 'typed while offline;typed online;'.length,
+      'the offline edits to merge',
+      10_000
+    );
+    const merged = online.doc.getText('offline').toString();
+    expect(merged).toContain('typed while offline;');
+    expect(merged).toContain('typed online;');
+  });
+
   it('keeps every acknowledged update across a SIGKILL and a restart', async () => {
     const writer = await connect(interviewer.token);
     const before = await storedUpdates();
@@ -144,6 +167,12 @@ describe('collaborative documents in the app', () => {
     const created = await createInterview(app.api(interviewer.token));
     const own = (path: string) =>
       app.fetch(`/c/${created.token}/docs/${path}/token`, { method: 'POST' });
+    const early = await own('code');
+    expect(early.status).toBe(403);
+    expect(((await early.json()) as { error: { code: string } }).error.code).toBe(
+      'consent_required'
+    );
+    await giveConsent(app, created.token);
     const notes = await own('notes');
     expect(notes.status).toBe(403);
     expect(((await notes.json()) as { error: { code: string } }).error.code).toBe('forbidden');

@@ -19,6 +19,7 @@ export const errorCodes = [
   'limit_exceeded',
   'language_unavailable',
   'runner_unavailable',
+  'consent_required',
   'internal_error'
 ] as const;
 

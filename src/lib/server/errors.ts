@@ -22,6 +22,7 @@ export const statusOf: Record<ErrorCode, number> = {
   limit_exceeded: 422,
   language_unavailable: 503,
   runner_unavailable: 503,
+  consent_required: 403,
   internal_error: 500
 };
 

@@ -1,10 +1,18 @@
 import { createHmac } from 'node:crypto';
 import {
+  CloseCode,
   createDocTokens,
   createYjsServer,
   type DocTokens,
   type YjsServer
 } from '../../../realtime/index';
+import {
+  createSessionServer,
+  createSessionTokens,
+  type SessionServer,
+  type SessionTokens
+} from '../../../realtime/events/index';
+import { CODE_DOC, seedCode } from '../pad/code-doc';
 import { createRunQueue, type RunQueue } from '../../../sandbox/index';
 import { createAuth, type Auth } from './auth';
 import { createDatabase, type Database } from './db/client';
@@ -14,6 +22,9 @@ import { loadEnv, type Env } from './env';
 import { createLogger, type Logger } from './log';
 import { createLoginLimiter, type LoginLimiter } from './services/login-limiter';
 import { createPgDocStore } from './services/doc-store';
+import { liveQuestions } from './services/live-questions';
+import { createPadRunGateway } from './services/pad-runs';
+import { createPgSessionStore } from './services/session-log';
 import { formatCredentials, seedFirstStart, type FirstStartCredentials } from './services/seed';
 
 /** Everything a request needs, built once per process. */
@@ -29,6 +40,10 @@ export type Runtime = {
   yjs: YjsServer;
   /** Mints the short-lived tokens that open a document. */
   docTokens: DocTokens;
+  /** Live sessions over socket.io: presence, chat, questions, timer, runs, integrity. */
+  sessions: SessionServer;
+  /** Mints the short-lived tokens that admit a participant to a live session. */
+  sessionTokens: SessionTokens;
   /** The public origin when configured; links otherwise use the request's own origin. */
   origin: string | undefined;
   /** The demo admin's one-time credentials, when this start created them. */
@@ -85,13 +100,15 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
     const database = db;
     const pg = embedded;
     // Its own key, derived from the session secret: a leaked doc token says nothing about sessions.
-    const docTokens = createDocTokens({
-      secret: createHmac('sha256', env.SESSION_SECRET).update('tandem:yjs').digest('base64url')
-    });
+    const derive = (purpose: string) =>
+      createHmac('sha256', env.SESSION_SECRET).update(purpose).digest('base64url');
+    const docTokens = createDocTokens({ secret: derive('tandem:yjs') });
     const yjs = createYjsServer({
       store: createPgDocStore(database),
       tokens: docTokens,
-      logger: log.child({ component: 'yjs' })
+      logger: log.child({ component: 'yjs' }),
+      // Starter code is written here, once, into an empty pad: never by a browser.
+      seed: async (key) => (key.doc === CODE_DOC ? (doc) => seedCode(doc) : null)
     });
     const runner = createRunQueue({
       redisUrl: env.REDIS_URL,
@@ -100,6 +117,25 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
       uidBase: env.SANDBOX_UID_BASE,
       queueTimeoutMs: env.RUN_QUEUE_TIMEOUT_MS,
       logger: log.child({ component: 'sandbox' })
+    });
+    const sessionTokens = createSessionTokens({ secret: derive('tandem:session') });
+    const sessions = createSessionServer({
+      tokens: sessionTokens,
+      store: createPgSessionStore(database, liveQuestions),
+      runs: createPadRunGateway({
+        db: database,
+        runner,
+        yjs,
+        log: log.child({ component: 'pad' })
+      }),
+      logger: log.child({ component: 'session' }),
+      // The candidate's editor reconnects with a fresh token, which is read-only once ended.
+      onSessionEnded: (interviewId) =>
+        yjs.disconnect(
+          (key, claims) => key.interviewId === interviewId && claims.role === 'candidate',
+          CloseCode.Forbidden,
+          'session ended'
+        )
     });
     return {
       env,
@@ -115,8 +151,12 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
       runner,
       yjs,
       docTokens,
+      sessions,
+      sessionTokens,
       async close() {
-        // Documents first: every acknowledged edit reaches PostgreSQL before the pool closes.
+        // Sessions stop their runs and record them; documents flush every acknowledged edit;
+        // both before the pool closes.
+        await sessions.close();
         await yjs.close();
         await runner.close();
         closing = true;

@@ -203,6 +203,9 @@ export const runs = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     interviewId: uuid('interview_id').references(() => interviews.id, { onDelete: 'cascade' }),
     userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Who ran it in a live session: a user id or `candidate:<id>`, and their name then. */
+    participantId: text('participant_id'),
+    participantName: text('participant_name'),
     language: text('language').notNull(),
     entry: text('entry'),
     files: jsonb('files').$type<Record<string, string>>().notNull(),
@@ -271,6 +274,47 @@ export const docSnapshots = pgTable(
   (t) => [primaryKey({ columns: [t.interviewId, t.doc, t.seq] })]
 );
 
+/** What was said: live-session chat now, the AI interviewer's transcript too. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    interviewId: uuid('interview_id')
+      .notNull()
+      .references(() => interviews.id, { onDelete: 'cascade' }),
+    /** The speaker's role: interviewer, candidate, hiring_manager, observer, ai or system. */
+    speaker: text('speaker').notNull(),
+    authorId: text('author_id').notNull(),
+    authorName: text('author_name').notNull(),
+    /** chat (live session) or transcript (AI interview). */
+    channel: text('channel').notNull().default('chat'),
+    text: text('text').notNull(),
+    meta: jsonb('meta').$type<Record<string, unknown>>(),
+    createdAt: createdAt()
+  },
+  (t) => [index('messages_interview_created_idx').on(t.interviewId, t.createdAt)]
+);
+
+/** The session timeline: joins, questions shown, timer, settings, the end, integrity signals. */
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    interviewId: uuid('interview_id')
+      .notNull()
+      .references(() => interviews.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    participantId: text('participant_id').notNull(),
+    participantName: text('participant_name').notNull(),
+    role: text('role').notNull(),
+    /** Integrity signals and other private data are never sent to a candidate. */
+    staffOnly: boolean('staff_only').notNull().default(false),
+    data: jsonb('data').$type<Record<string, number | boolean | string>>().notNull(),
+    createdAt: createdAt()
+  },
+  (t) => [index('events_interview_id_idx').on(t.interviewId, t.id)]
+);
+
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -290,6 +334,8 @@ export const auditLog = pgTable(
 );
 
 export const schema = {
+  messages,
+  events,
   organizations,
   users,
   sessions,

@@ -185,6 +185,15 @@ export function openApiDocument(serverUrl: string) {
           responses: { '201': { description: 'Created' }, ...errors(401, 403, 404) }
         }
       },
+      '/interviews/{id}/session/token': {
+        post: {
+          operationId: 'createSessionToken',
+          summary:
+            'A token (valid 5 minutes) that admits the caller to the interview’s live session over socket.io at /session (websocket transport, auth: { token }); read-only for hiring managers',
+          parameters: [idParameter('interview')],
+          responses: { '201': { description: 'Created' }, ...errors(401, 403, 404) }
+        }
+      },
       '/candidates': {
         get: {
           operationId: 'listCandidates',

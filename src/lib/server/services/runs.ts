@@ -35,7 +35,7 @@ export function toAppError(error: unknown): unknown {
   });
 }
 
-function sentence(text: string): string {
+export function sentence(text: string): string {
   const trimmed = text.trim();
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
@@ -65,7 +65,7 @@ export function toRun(row: typeof runs.$inferSelect): Run {
   };
 }
 
-function resultColumns(result: RunResult) {
+export function resultColumns(result: RunResult) {
   return {
     status: result.status,
     exitCode: result.exitCode,

@@ -1,12 +1,17 @@
 import { STAFF_ONLY_DOCS, DEFAULT_DOC_NAME, MAX_DOC_TOKEN_TTL_SECONDS } from '$realtime/index';
 import { AppError } from '$lib/server/errors';
 import { endpoint, json, methodNotAllowed } from '$lib/server/http/api';
-import { resolveCandidateLink } from '$lib/server/services/interviews';
+import {
+  candidateParticipant,
+  candidateReadOnly,
+  candidateView
+} from '$lib/server/services/session-access';
 
 /**
  * The candidate's way into a collaborative document: their invite link is
  * the credential. Staff-only documents (the interviewer's notes) are refused
- * here and again by the realtime server.
+ * here and again by the realtime server; after the session ends the token is
+ * read-only.
  */
 export const POST = endpoint(async (event) => {
   const doc = event.params.doc ?? '';
@@ -14,24 +19,26 @@ export const POST = endpoint(async (event) => {
     throw new AppError('not_found', `There is no document "${doc.slice(0, 40)}".`);
   }
   const { runtime } = event.locals;
-  const view = await resolveCandidateLink(runtime.db, event.params.token ?? '');
+  const view = await candidateView(runtime, event.params.token ?? '');
   if (STAFF_ONLY_DOCS.has(doc)) {
     throw new AppError('forbidden', 'This document is for the interviewers only.');
   }
-  const { interview } = view;
+  const participant = candidateParticipant(view);
+  const readOnly = candidateReadOnly(view);
   const token = await runtime.docTokens.mint({
-    interviewId: interview.id,
+    interviewId: view.interview.id,
     doc,
     role: 'candidate',
-    participantId: `candidate:${interview.candidate.id}`,
-    name: interview.candidate.name
+    participantId: participant.id,
+    name: participant.name,
+    ...(readOnly ? { readOnly: true } : {})
   });
   return json(
     {
       token,
-      path: `/yjs/${interview.id}/${doc}?token=${token}`,
+      path: `/yjs/${view.interview.id}/${doc}?token=${token}`,
       expiresInSeconds: MAX_DOC_TOKEN_TTL_SECONDS,
-      readOnly: false
+      readOnly
     },
     201
   );
