@@ -50,7 +50,11 @@ export type YjsServer = {
   /** A document's whole state as one update, loading (and seeding) it if no one has it open. */
   read(key: DocKey): Promise<Uint8Array>;
   /** Closes the matching sockets with a code, e.g. the candidate's when a session ends. */
-  disconnect(match: (key: DocKey, claims: DocClaims) => boolean, code: number, reason: string): number;
+  disconnect(
+    match: (key: DocKey, claims: DocClaims) => boolean,
+    code: number,
+    reason: string
+  ): number;
 };
 
 export function createYjsServer(options: YjsServerOptions): YjsServer {
