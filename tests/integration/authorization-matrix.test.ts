@@ -403,6 +403,20 @@ const endpoints: Endpoint[] = [
     }
   },
   {
+    name: 'GET /interviews/:id/transcript',
+    request: async () => ({ method: 'GET', path: `/interviews/${shared.interview.id}/transcript` }),
+    expected: {
+      adminA: 200,
+      interviewerA: 200,
+      hiringManagerA: 200,
+      adminB: 404,
+      ...unauthenticated
+    },
+    allowed(response) {
+      expect(response.body).toMatchObject({ messages: [], evaluation: null });
+    }
+  },
+  {
     name: 'GET /openapi.json (public)',
     request: async () => ({ method: 'GET', path: '/openapi.json' }),
     expected: {

@@ -65,6 +65,17 @@ const envSchema = z
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalUrl,
     OPENAI_MODEL: optionalString,
+    /** json_schema (default) or json_object, for servers without strict structured output. */
+    OPENAI_STRUCTURED_OUTPUT: z.enum(['json_schema', 'json_object']).optional(),
+    /** Milliseconds per LLM attempt. Default 20000, maximum 120000. */
+    OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).optional(),
+    /** Retries of 408/409/429/5xx and connection errors. Default 2, maximum 5. */
+    OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(5).optional(),
+    /** The interview template new AI interviews follow (content/templates/<id>.json). */
+    INTERVIEW_TEMPLATE: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/, 'must be a template id such as backend-async')
+      .default('backend-async'),
     /** LiveKit for video. Unset: peer-to-peer WebRTC. All three or none. */
     LIVEKIT_URL: optionalUrl,
     LIVEKIT_API_KEY: optionalString,

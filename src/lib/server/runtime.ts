@@ -13,6 +13,15 @@ import {
   type SessionTokens
 } from '../../../realtime/events/index';
 import { CODE_DOC, seedCode } from '../pad/code-doc';
+import {
+  createInterviewEngine,
+  createOpenAIProvider,
+  loadLibrary,
+  providerConfigFromEnv,
+  resolvePlan,
+  type InterviewEngine,
+  type InterviewPlan
+} from '../../../interviewer/index';
 import { createRunQueue, type RunQueue } from '../../../sandbox/index';
 import { createAuth, type Auth } from './auth';
 import { createDatabase, type Database } from './db/client';
@@ -44,6 +53,12 @@ export type Runtime = {
   sessions: SessionServer;
   /** Mints the short-lived tokens that admit a participant to a live session. */
   sessionTokens: SessionTokens;
+  /** The AI interviewer: its engine, the provider's name and the plan new interviews follow. */
+  interviewer: {
+    engine: InterviewEngine;
+    providerName: 'offline' | 'openai';
+    plan: () => InterviewPlan;
+  };
   /** The public origin when configured; links otherwise use the request's own origin. */
   origin: string | undefined;
   /** The demo admin's one-time credentials, when this start created them. */
@@ -118,6 +133,7 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
       queueTimeoutMs: env.RUN_QUEUE_TIMEOUT_MS,
       logger: log.child({ component: 'sandbox' })
     });
+    const interviewer = createInterviewer(env, log.child({ component: 'interviewer' }));
     const sessionTokens = createSessionTokens({ secret: derive('tandem:session') });
     const sessions = createSessionServer({
       tokens: sessionTokens,
@@ -153,6 +169,7 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
       docTokens,
       sessions,
       sessionTokens,
+      interviewer,
       async close() {
         // Sessions stop their runs and record them; documents flush every acknowledged edit;
         // both before the pool closes.
@@ -169,6 +186,34 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
     await embedded?.stop().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The question library is read and the template resolved at boot, so a broken
+ * content file stops the start with its file and path, not an interview later.
+ */
+function createInterviewer(env: Env, log: Logger): Runtime['interviewer'] {
+  const library = loadLibrary();
+  const plan = resolvePlan(library, env.INTERVIEW_TEMPLATE);
+  const config = providerConfigFromEnv({
+    OPENAI_API_KEY: env.OPENAI_API_KEY,
+    OPENAI_BASE_URL: env.OPENAI_BASE_URL,
+    OPENAI_MODEL: env.OPENAI_MODEL,
+    OPENAI_STRUCTURED_OUTPUT: env.OPENAI_STRUCTURED_OUTPUT,
+    OPENAI_TIMEOUT_MS: env.OPENAI_TIMEOUT_MS?.toString(),
+    OPENAI_MAX_RETRIES: env.OPENAI_MAX_RETRIES?.toString()
+  });
+  const provider = config ? createOpenAIProvider({ ...config, logger: log }) : undefined;
+  log.info(
+    { provider: provider ? 'openai' : 'offline', template: plan.templateId },
+    'interviewer ready'
+  );
+  return {
+    engine: createInterviewEngine({ provider, logger: log }),
+    providerName: provider ? 'openai' : 'offline',
+    // A copy per interview: the stored plan must not share objects with the library.
+    plan: () => structuredClone(plan)
+  };
 }
 
 /** Makes a runtime booted by server.ts visible to the SvelteKit bundle. */

@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid
 } from 'drizzle-orm/pg-core';
+import type { EngineState, Evaluation, InterviewPlan } from '../../../../interviewer/types';
 import { roles } from '../../contracts/common';
 import { interviewKinds, interviewStatuses } from '../../contracts/interviews';
 import { runStatuses } from '../../contracts/runs';
@@ -315,6 +316,40 @@ export const events = pgTable(
   (t) => [index('events_interview_id_idx').on(t.interviewId, t.id)]
 );
 
+/** An asynchronous interview with the AI interviewer: its plan, frozen at the start, and the engine's state. */
+export const aiInterviews = pgTable('ai_interviews', {
+  interviewId: uuid('interview_id')
+    .primaryKey()
+    .references(() => interviews.id, { onDelete: 'cascade' }),
+  templateId: text('template_id').notNull(),
+  /** The resolved plan as it was when the interview started: later content edits do not change it. */
+  plan: jsonb('plan').$type<InterviewPlan>().notNull(),
+  /** The engine's JSON state after the last turn: a refresh resumes from here. */
+  state: jsonb('state').$type<EngineState>().notNull(),
+  turns: integer('turns').notNull().default(0),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  deadlineAt: timestamp('deadline_at', { withTimezone: true }).notNull(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  updatedAt: updatedAt()
+});
+
+/** Scorecards: the AI's evaluation of a finished interview, and human ones later. */
+export const evaluations = pgTable(
+  'evaluations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    interviewId: uuid('interview_id')
+      .notNull()
+      .references(() => interviews.id, { onDelete: 'cascade' }),
+    source: text('source').notNull(),
+    /** offline or openai for the AI; the user's id for a human. */
+    author: text('author').notNull(),
+    data: jsonb('data').$type<Evaluation>().notNull(),
+    createdAt: createdAt()
+  },
+  (t) => [index('evaluations_interview_idx').on(t.interviewId, t.createdAt)]
+);
+
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -334,6 +369,8 @@ export const auditLog = pgTable(
 );
 
 export const schema = {
+  aiInterviews,
+  evaluations,
   messages,
   events,
   organizations,

@@ -194,6 +194,15 @@ export function openApiDocument(serverUrl: string) {
           responses: { '201': { description: 'Created' }, ...errors(401, 403, 404) }
         }
       },
+      '/interviews/{id}/transcript': {
+        get: {
+          operationId: 'getTranscript',
+          summary:
+            'The AI interview’s transcript (speaker, text, time, the question and rubric dimension each message served) and its latest evaluation',
+          parameters: [idParameter('interview')],
+          responses: { '200': { description: 'OK' }, ...errors(401, 403, 404) }
+        }
+      },
       '/candidates': {
         get: {
           operationId: 'listCandidates',
