@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AiInterviewView, AnswerStreamEvent } from '../../src/lib/contracts/ai-interview';
 import { startApp, type TestApp } from '../helpers/app';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { connectSql, createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createInterview, giveConsent, type CreatedInterview } from '../helpers/interviews';
 import { seed, type SeededActor } from '../helpers/seed';
 
@@ -197,6 +197,37 @@ describe('AI interviews in the app', () => {
       status: string;
     };
     expect(interview.status).toBe('completed');
+  });
+
+  it('wraps up and scores an interview the candidate abandoned, once past its deadline', async () => {
+    const created = await asyncInterview();
+    const started = viewOf(await call(created, '/start', {}));
+    await call(created, '/messages', { text: strongAnswer, after: lastId(started) });
+    const sql = connectSql(database.url);
+    try {
+      await sql.query(
+        "UPDATE ai_interviews SET deadline_at = now() - interval '1 minute' WHERE interview_id = $1",
+        [created.interview.id]
+      );
+    } finally {
+      await sql.end();
+    }
+    const staff = app.api(interviewer.token);
+    const read = async () =>
+      (await staff.get(`/interviews/${created.interview.id}/transcript`)).body as {
+        finishedAt: string | null;
+        messages: { speaker: string; action?: string }[];
+        evaluation: unknown;
+      };
+    const first = await read();
+    expect(first.finishedAt).not.toBeNull();
+    expect(first.messages.at(-1)).toMatchObject({ speaker: 'interviewer', action: 'wrap_up' });
+    const deadline = Date.now() + 15_000;
+    while (!(await read()).evaluation) {
+      if (Date.now() > deadline) throw new Error('the abandoned interview was not scored');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(viewOf(await call(created, '')).status).toBe('finished');
   });
 
   it('is refused to a live interview’s link and before consent', async () => {

@@ -34,6 +34,7 @@ import { createPgDocStore } from './services/doc-store';
 import { liveQuestions } from './services/live-questions';
 import { createPadRunGateway } from './services/pad-runs';
 import { createPgSessionStore } from './services/session-log';
+import { sweepExpired } from './services/ai-interview';
 import { formatCredentials, seedFirstStart, type FirstStartCredentials } from './services/seed';
 
 /** Everything a request needs, built once per process. */
@@ -67,6 +68,7 @@ export type Runtime = {
 };
 
 const KEY = Symbol.for('tandem.runtime');
+const SWEEP_INTERVAL_MS = 5 * 60_000;
 type Holder = { [KEY]?: Promise<Runtime> };
 
 export type BootOptions = {
@@ -153,6 +155,16 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
           'session ended'
         )
     });
+    // Interviews a candidate abandoned are wrapped up and scored after their deadline.
+    const sweep = setInterval(() => {
+      void sweepExpired({
+        db: database,
+        ...interviewer,
+        yjs,
+        log: log.child({ component: 'interviewer' })
+      }).catch((err: unknown) => log.error({ err }, 'AI interview sweep failed'));
+    }, SWEEP_INTERVAL_MS);
+    sweep.unref();
     return {
       env,
       log,
@@ -171,6 +183,7 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
       sessionTokens,
       interviewer,
       async close() {
+        clearInterval(sweep);
         // Sessions stop their runs and record them; documents flush every acknowledged edit;
         // both before the pool closes.
         await sessions.close();

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import * as Y from 'yjs';
 import {
   isInterviewerError,
@@ -325,7 +325,8 @@ export async function answerAiInterview(
             { id: `candidate:${view.interview.candidate.id}`, name: view.interview.candidate.name }
           );
     hooks.onCandidate?.(toAiMessage(candidate));
-    return reply(deps, view, row, [...transcript, candidate], text, hooks);
+    await reply(deps, interviewId, row, [...transcript, candidate], text, hooks);
+    return currentView(deps, view);
   });
 }
 
@@ -347,19 +348,36 @@ export async function resumeAiInterview(
     if (!row || !last || last.speaker === 'interviewer' || stateOf(row).finished) {
       return buildView(view, row, transcript);
     }
-    return reply(deps, view, row, transcript, last.speaker === 'candidate' ? last.text : '', hooks);
+    await reply(
+      deps,
+      interviewId,
+      row,
+      transcript,
+      last.speaker === 'candidate' ? last.text : '',
+      hooks
+    );
+    return currentView(deps, view);
   });
+}
+
+function budgetEnd(plan: InterviewPlan, state: EngineState): number {
+  const minutes = plan.sections.reduce((sum, section) => sum + section.minutes, 0);
+  return Date.parse(state.startedAt) + minutes * 60_000;
+}
+
+async function currentView(deps: AiInterviewDeps, view: CandidateView): Promise<AiInterviewView> {
+  const row = await loadRow(deps.db, view.interview.id);
+  return buildView(view, row, await loadTranscript(deps.db, view.interview.id));
 }
 
 async function reply(
   deps: AiInterviewDeps,
-  view: CandidateView,
+  interviewId: string,
   row: Row,
   transcript: TranscriptMessage[],
   answer: string,
   hooks: AnswerHooks
-): Promise<AiInterviewView> {
-  const interviewId = view.interview.id;
+): Promise<void> {
   const plan = planOf(row);
   const state = stateOf(row);
   const now = new Date();
@@ -373,8 +391,8 @@ async function reply(
         state,
         transcript,
         answer,
-        // Past the deadline the engine's own budget check wraps the interview up.
-        now: pastDeadline ? new Date(Math.max(now.getTime(), row.deadlineAt.getTime() + 1)) : now,
+        // Past the deadline, the engine sees its whole budget spent, and its own check wraps up.
+        now: pastDeadline ? new Date(Math.max(now.getTime(), budgetEnd(plan, state) + 1)) : now,
         ...(current?.kind === 'coding' ? { code: await codeContext(deps, interviewId) } : {})
       },
       { onToken: hooks.onToken, onDiscard: hooks.onDiscard }
@@ -425,8 +443,57 @@ async function reply(
     }
   });
   if (finishedAt) void evaluateAiInterview(deps, interviewId);
-  const saved = await loadRow(deps.db, interviewId);
-  return buildView(view, saved, await loadTranscript(deps.db, interviewId));
+}
+
+/**
+ * Wraps up an interview the candidate left before its end once its deadline
+ * has passed, so it is scored and never stays open. Staff reads and a
+ * periodic sweep call it; true when it finished one.
+ */
+export async function finishIfExpired(
+  deps: AiInterviewDeps,
+  interviewId: string,
+  now = new Date()
+): Promise<boolean> {
+  return serial(interviewId, async () => {
+    const row = await loadRow(deps.db, interviewId);
+    if (!row || row.finishedAt || stateOf(row).finished) return false;
+    if (row.deadlineAt.getTime() >= now.getTime()) return false;
+    const transcript = await loadTranscript(deps.db, interviewId);
+    const pending =
+      transcript.at(-1)?.speaker === 'interviewer'
+        ? [
+            ...transcript,
+            await appendMessage(
+              deps.db,
+              interviewId,
+              { speaker: 'system', text: '(no answer before the deadline)' },
+              { id: 'system', name: 'System' }
+            )
+          ]
+        : transcript;
+    await reply(deps, interviewId, row, pending, '', {});
+    deps.log.info({ interviewId }, 'AI interview wrapped up at its deadline');
+    return true;
+  });
+}
+
+/** Finds open interviews past their deadline and wraps them up. */
+export async function sweepExpired(deps: AiInterviewDeps, now = new Date()): Promise<number> {
+  const open = await deps.db
+    .select({ interviewId: aiInterviews.interviewId })
+    .from(aiInterviews)
+    .where(and(isNull(aiInterviews.finishedAt), lt(aiInterviews.deadlineAt, now)))
+    .limit(100);
+  let finished = 0;
+  for (const { interviewId } of open) {
+    try {
+      if (await finishIfExpired(deps, interviewId, now)) finished += 1;
+    } catch (error) {
+      deps.log.error({ err: error, interviewId }, 'could not wrap up an expired AI interview');
+    }
+  }
+  return finished;
 }
 
 /** Scores a finished interview and stores the evaluation; failures are logged, never shown to the candidate. */
