@@ -1,10 +1,23 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 
+// y-monaco imports `monaco-editor/esm/vs/editor/editor.api.js`, which monaco 0.57's exports map
+// no longer resolves: point that form at the package's real files (NOTES.md, "Realtime").
+const monacoEsm = dirname(
+  dirname(createRequire(import.meta.url).resolve('monaco-editor/editor/editor.api'))
+);
+
 export default defineConfig({
   plugins: [sveltekit()],
+  resolve: {
+    alias: [{ find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: `${monacoEsm}/$1` }]
+  },
   server: { port: 5173, strictPort: false },
   build: {
+    // Monaco's editor core is one ~700 kB chunk, loaded only when a pad opens.
+    chunkSizeWarningLimit: 800,
     rollupOptions: {
       onwarn(warning, warn) {
         // Dependencies' own import cycles (kysely via better-auth) are not ours to fix.

@@ -1,0 +1,2 @@
+// Monaco, y-monaco and the workers only exist in the browser (NOTES.md, "Realtime").
+export const ssr = false;
