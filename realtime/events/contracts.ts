@@ -110,6 +110,30 @@ export type SessionSnapshot = {
   integrity: IntegrityEvent[];
 };
 
+/** One browser tab in the call (peers are sockets: two tabs of one person are two peers). */
+export type RtcPeer = {
+  id: string;
+  participantId: string;
+  name: string;
+  role: SessionRole;
+  audio: boolean;
+  video: boolean;
+};
+
+/** Peer-to-peer calls are a mesh: every peer sends to every other, so it stays small. */
+export const MAX_CALL_PEERS = 4;
+
+export type RtcSignal = {
+  from: string;
+  description?: { type: 'offer' | 'answer' | 'pranswer' | 'rollback'; sdp: string };
+  candidate?: {
+    candidate: string;
+    sdpMid?: string | null;
+    sdpMLineIndex?: number | null;
+    usernameFragment?: string | null;
+  } | null;
+};
+
 export type Problem = { code: string; message: string; event?: string };
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: Problem };
@@ -126,6 +150,10 @@ export interface ServerToClientEvents {
   'run:output': (chunk: RunOutput) => void;
   'run:finished': (run: PadRun) => void;
   integrity: (event: IntegrityEvent) => void;
+  'rtc:peer-joined': (peer: RtcPeer) => void;
+  'rtc:peer-left': (payload: { peerId: string }) => void;
+  'rtc:signal': (signal: RtcSignal) => void;
+  'rtc:media': (payload: { peerId: string; audio: boolean; video: boolean }) => void;
   /** A refused event without an acknowledgement callback, or an unknown event. */
   problem: (problem: Problem) => void;
 }
@@ -177,6 +205,36 @@ export const integrityReportSchema = z.discriminatedUnion('kind', [
 ]);
 export type IntegrityReport = z.infer<typeof integrityReportSchema>;
 
+export const rtcJoinSchema = z.strictObject({ audio: z.boolean(), video: z.boolean() });
+export const rtcMediaSchema = rtcJoinSchema;
+const SDP_MAX = 100_000;
+export const rtcSignalSchema = z
+  .strictObject({
+    to: z.string().min(1).max(64),
+    description: z
+      .strictObject({
+        type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+        sdp: z.string().max(SDP_MAX)
+      })
+      .refine((d) => d.type === 'rollback' || d.sdp.startsWith('v=0'), {
+        message: 'sdp must be a session description (starting with v=0)',
+        path: ['sdp']
+      })
+      .optional(),
+    candidate: z
+      .strictObject({
+        candidate: z.string().max(2048),
+        sdpMid: z.string().max(64).nullable().optional(),
+        sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+        usernameFragment: z.string().max(256).nullable().optional()
+      })
+      .nullable()
+      .optional()
+  })
+  .refine((s) => s.description !== undefined || s.candidate !== undefined, {
+    message: 'a signal carries a description or a candidate'
+  });
+
 export type ChatSend = z.input<typeof chatSendSchema>;
 export type RunStart = z.input<typeof runStartSchema>;
 
@@ -191,7 +249,11 @@ export const clientEventSchemas = {
   'session:end': { schema: emptySchema, access: 'host' },
   'run:start': { schema: runStartSchema, access: 'participant' },
   'run:cancel': { schema: runCancelSchema, access: 'participant' },
-  'integrity:report': { schema: integrityReportSchema, access: 'candidate' }
+  'integrity:report': { schema: integrityReportSchema, access: 'candidate' },
+  'rtc:join': { schema: rtcJoinSchema, access: 'any' },
+  'rtc:leave': { schema: emptySchema, access: 'any' },
+  'rtc:signal': { schema: rtcSignalSchema, access: 'any' },
+  'rtc:media': { schema: rtcMediaSchema, access: 'any' }
 } as const;
 export type ClientEventName = keyof typeof clientEventSchemas;
 
@@ -207,6 +269,14 @@ export interface ClientToServerEvents {
   'run:start': (payload: RunStart, ack: AckFn<PadRun>) => void;
   'run:cancel': (payload: z.input<typeof runCancelSchema>, ack: AckFn<null>) => void;
   'integrity:report': (payload: IntegrityReport, ack?: AckFn<null>) => void;
+  /** Joins the call; the answer lists the peers already in it (this socket's id is `you`). */
+  'rtc:join': (
+    payload: z.input<typeof rtcJoinSchema>,
+    ack: AckFn<{ you: string; peers: RtcPeer[] }>
+  ) => void;
+  'rtc:leave': (payload: Record<string, never>, ack?: AckFn<null>) => void;
+  'rtc:signal': (payload: z.input<typeof rtcSignalSchema>, ack?: AckFn<null>) => void;
+  'rtc:media': (payload: z.input<typeof rtcMediaSchema>, ack?: AckFn<null>) => void;
 }
 
 /** A stable colour per participant, for cursors, avatars and chat. */

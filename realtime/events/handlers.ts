@@ -2,7 +2,9 @@ import type { Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Logger } from '../logger';
 import {
+  MAX_CALL_PEERS,
   clientEventSchemas,
+  type RtcPeer,
   type ClientEventName,
   type ClientToServerEvents,
   type PadRun,
@@ -31,6 +33,7 @@ export type Context = {
   log: Logger;
   chatLimit: RateLimit;
   integrityLimit: RateLimit;
+  signalLimit: RateLimit;
 };
 
 type Payload<K extends ClientEventName> = z.output<(typeof clientEventSchemas)[K]['schema']>;
@@ -233,6 +236,60 @@ export function createHandlers({
       return null;
     },
 
+    async 'rtc:join'(context, _state, media) {
+      const { session, socket, claims } = context;
+      const others = [...session.call.values()].filter((p) => p.id !== socket.id);
+      if (!session.call.has(socket.id) && session.call.size >= MAX_CALL_PEERS) {
+        throw new SessionProblem(
+          'call_full',
+          `The call is full: at most ${MAX_CALL_PEERS} people can join a peer-to-peer call.`
+        );
+      }
+      const peer: RtcPeer = {
+        id: socket.id,
+        participantId: claims.participantId,
+        name: claims.name,
+        role: claims.role,
+        ...media
+      };
+      session.call.set(socket.id, peer);
+      for (const other of others) io.to(other.id).emit('rtc:peer-joined', peer);
+      return { you: socket.id, peers: others };
+    },
+
+    async 'rtc:leave'(context) {
+      leaveCall(context);
+      return null;
+    },
+
+    async 'rtc:signal'(context, _state, { to, ...signal }) {
+      const { session, socket } = context;
+      if (!context.signalLimit.take()) {
+        throw new SessionProblem('rate_limited', 'Too many signalling messages.');
+      }
+      // Both ends must be in this interview's call: a socket elsewhere cannot be reached.
+      if (!session.call.has(socket.id)) {
+        throw new SessionProblem('forbidden', 'Join the call before signalling.');
+      }
+      if (!session.call.has(to) || to === socket.id) {
+        throw new SessionProblem('not_found', 'That peer is not in the call.');
+      }
+      io.to(to).emit('rtc:signal', { from: socket.id, ...signal });
+      return null;
+    },
+
+    async 'rtc:media'(context, _state, media) {
+      const { session, socket } = context;
+      const peer = session.call.get(socket.id);
+      if (!peer) throw new SessionProblem('forbidden', 'Join the call first.');
+      Object.assign(peer, media);
+      for (const other of session.call.values()) {
+        if (other.id !== socket.id)
+          io.to(other.id).emit('rtc:media', { peerId: socket.id, ...media });
+      }
+      return null;
+    },
+
     async 'integrity:report'(context, state, report) {
       if (!context.integrityLimit.take()) {
         throw new SessionProblem('rate_limited', 'Too many signals in a short time.');
@@ -251,6 +308,15 @@ export function createHandlers({
         staffRoom(context).emit('integrity', marker);
       }
       return null;
+    }
+  };
+
+  /** Removes the socket from the call and tells the others; safe to call twice. */
+  const leaveCall = (context: Context): void => {
+    const { session, socket } = context;
+    if (!session.call.delete(socket.id)) return;
+    for (const other of session.call.values()) {
+      io.to(other.id).emit('rtc:peer-left', { peerId: socket.id });
     }
   };
 
@@ -285,6 +351,7 @@ export function createHandlers({
       const handler = handlers[name] as Handler<ClientEventName>;
       return handler(context, state, parsed.data);
     },
+    leaveCall,
     /** Timeline events that are not answers to a client (join, leave); failures are logged. */
     record(context: Context, kind: SessionEventKind, data: NewSessionEvent['data']): void {
       track(context.session, event(context, kind, data)).catch((error: unknown) =>

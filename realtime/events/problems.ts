@@ -8,6 +8,7 @@ export const SESSION_PROBLEM_CODES = [
   'rate_limited',
   'session_ended',
   'run_in_progress',
+  'call_full',
   'runner_unavailable',
   'internal_error'
 ] as const;

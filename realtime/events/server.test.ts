@@ -368,4 +368,81 @@ describe('session events server', () => {
     expect(cand.state.revealed.map((q) => q.id)).toEqual(['q2']);
     expect(cand.state.timer.durationSeconds).toBe(2700);
   });
+
+  it('relays WebRTC signals between peers of one call only, and refuses malformed ones', async () => {
+    const { url } = await start();
+    const a = await join(url, interviewer);
+    const b = await join(url, candidate);
+    const elsewhere = await join(url, {
+      ...candidate,
+      interviewId: randomUUID(),
+      participantId: 'candidate:other'
+    });
+    const joinedA = await ask(a.socket, 'rtc:join', { audio: true, video: true });
+    expect(joinedA).toMatchObject({ ok: true, data: { peers: [] } });
+    const joinedB = await ask(b.socket, 'rtc:join', { audio: true, video: false });
+    const idA = (joinedA as { ok: true; data: { you: string } }).data.you;
+    const idB = (joinedB as { ok: true; data: { you: string } }).data.you;
+    expect(joinedB).toMatchObject({
+      ok: true,
+      data: { peers: [{ id: idA, name: 'Ines Interviewer' }] }
+    });
+    await waitUntil(
+      () => a.seen.some((s) => s.event === 'rtc:peer-joined'),
+      'the peer-joined notice'
+    );
+
+    const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
+    expect(await ask(a.socket, 'rtc:signal', { to: idB, description: offer })).toMatchObject({
+      ok: true
+    });
+    await waitUntil(() => b.seen.some((s) => s.event === 'rtc:signal'), 'the offer');
+    expect(b.seen.find((s) => s.event === 'rtc:signal')?.args[0]).toEqual({
+      from: idA,
+      description: offer
+    });
+
+    expect(
+      await ask(a.socket, 'rtc:signal', {
+        to: idB,
+        description: { type: 'offer', sdp: 'DROP TABLE' }
+      })
+    ).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await ask(a.socket, 'rtc:signal', { to: idB })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' }
+    });
+    expect(
+      await ask(a.socket, 'rtc:signal', { to: idB, candidate: { candidate: 'x'.repeat(5000) } })
+    ).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    // A socket of another interview can neither be reached nor reach in.
+    await ask(elsewhere.socket, 'rtc:join', { audio: true, video: true });
+    expect(
+      await ask(elsewhere.socket, 'rtc:signal', { to: idA, candidate: { candidate: '' } })
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // Not in the call: no signalling.
+    const outsider = await join(url, interviewer);
+    expect(
+      await ask(outsider.socket, 'rtc:signal', { to: idA, candidate: { candidate: '' } })
+    ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    b.socket.disconnect();
+    await waitUntil(() => a.seen.some((s) => s.event === 'rtc:peer-left'), 'the peer-left notice');
+    expect(a.seen.find((s) => s.event === 'rtc:peer-left')?.args[0]).toEqual({ peerId: idB });
+  });
+
+  it('keeps a peer-to-peer call to four peers', async () => {
+    const { url } = await start();
+    for (let i = 0; i < 4; i++) {
+      const peer = await join(url, interviewer);
+      expect(await ask(peer.socket, 'rtc:join', { audio: false, video: false })).toMatchObject({
+        ok: true
+      });
+    }
+    const fifth = await join(url, candidate);
+    expect(await ask(fifth.socket, 'rtc:join', { audio: true, video: true })).toMatchObject({
+      ok: false,
+      error: { code: 'call_full' }
+    });
+  });
 });

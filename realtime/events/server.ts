@@ -116,7 +116,8 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
       socket,
       log,
       chatLimit: createRateLimit(20, 10_000),
-      integrityLimit: createRateLimit(120, 60_000)
+      integrityLimit: createRateLimit(120, 60_000),
+      signalLimit: createRateLimit(200, 10_000)
     };
     void socket.join(roomOf(claims.interviewId));
     if (isStaffRole(claims.role)) void socket.join(staffRoomOf(claims.interviewId));
@@ -139,6 +140,7 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
     let left = false;
     socket.on('disconnect', () => {
       left = true;
+      handlers.leaveCall(context);
       session.ready.then(
         () => {
           if (removeSocket(session, claims.participantId, socket.id)) {

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import type { Participant, SessionRole } from './contracts';
+import type { Participant, RtcPeer, SessionRole } from './contracts';
 import { participantColor } from './contracts';
 import { replaySession, type SessionState } from './session-state';
 import type { SessionStore } from './store';
@@ -17,6 +17,8 @@ export type LiveSession = {
   ready: Promise<SessionState>;
   members: Map<string, Member>;
   activeRuns: Map<string, ActiveRun>;
+  /** Sockets in the video call, by socket id. */
+  call: Map<string, RtcPeer>;
   /** Everything in flight (appends, runs); awaited before unloading or closing. */
   pending: Set<Promise<unknown>>;
 };
@@ -117,6 +119,7 @@ export function createSessions({
           ready: store.load(interviewId).then(replaySession),
           members: new Map(),
           activeRuns: new Map(),
+          call: new Map(),
           pending: new Set()
         };
         const created: Entry = { session, refs: 0, idle: null };
