@@ -1,8 +1,11 @@
 import { error } from '@sveltejs/kit';
+import { AI_REPORT_DEPENDENCY, staffAiView } from '$lib/ai/staff';
 import { idSchema } from '$lib/contracts/common';
 import { isAppError } from '$lib/server/errors';
 import { actionFailure } from '$lib/server/http/forms';
 import { candidateLink } from '$lib/server/http/links';
+import { aiDeps } from '$lib/server/http/ai-stream';
+import { finishIfExpired, staffTranscript } from '$lib/server/services/ai-interview';
 import { listAuditFor } from '$lib/server/services/audit';
 import {
   cancelInterview,
@@ -19,18 +22,31 @@ function interviewId(raw: string): string {
   return parsed.data;
 }
 
-export const load: PageServerLoad = async ({ locals, params }) => {
+export const load: PageServerLoad = async ({ locals, params, depends }) => {
   const principal = locals.principal!;
   const id = interviewId(params.id);
   const { db } = locals.runtime;
+  depends(AI_REPORT_DEPENDENCY);
   try {
-    const interview = await getInterview(db, principal.organizationId, id);
-    const history = await listAuditFor(db, {
-      organizationId: principal.organizationId,
-      targetType: 'interview',
-      targetId: id
-    });
-    return { interview, history, canWrite: can(principal, 'interviews:write') };
+    let interview = await getInterview(db, principal.organizationId, id);
+    // An AI interview the candidate left is wrapped up (and scored) once past its deadline, as
+    // the transcript API does; its status changes then.
+    if (
+      interview.kind === 'async' &&
+      (await finishIfExpired(aiDeps(locals.runtime, locals.log), id))
+    ) {
+      interview = await getInterview(db, principal.organizationId, id);
+    }
+    const [history, aiReport] = await Promise.all([
+      listAuditFor(db, {
+        organizationId: principal.organizationId,
+        targetType: 'interview',
+        targetId: id
+      }),
+      // After the organization check above: the transcript and evaluation of an AI interview.
+      interview.kind === 'async' ? staffTranscript(db, id).then(staffAiView) : null
+    ]);
+    return { interview, history, aiReport, canWrite: can(principal, 'interviews:write') };
   } catch (err) {
     if (isAppError(err) && err.code === 'not_found') error(404, err.message);
     throw err;
