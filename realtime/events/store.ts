@@ -13,7 +13,13 @@ export type SessionEventKind =
   | 'focus_lost'
   | 'focus_regained'
   | 'large_insert'
-  | 'typing_burst';
+  | 'typing_burst'
+  // Written by the LiveKit webhook (src/lib/server/services/video-webhook.ts); replay ignores them.
+  | 'video_joined'
+  | 'video_left'
+  | 'video_ended'
+  | 'recording_started'
+  | 'recording_ended';
 
 export type NewSessionEvent = {
   kind: SessionEventKind;

@@ -3,6 +3,11 @@
  * start, answers (JSON and streamed), refusals, the end, the evaluation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { loadLibrary } from '../../interviewer/index';
+import { NodeWebSocket, synced } from '../../realtime/test-harness';
+import { readCode } from '../../src/lib/pad/code-doc';
 import type { AiInterviewView, AnswerStreamEvent } from '../../src/lib/contracts/ai-interview';
 import { startApp, type TestApp } from '../helpers/app';
 import { connectSql, createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -228,6 +233,34 @@ describe('AI interviews in the app', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(viewOf(await call(created, '')).status).toBe('finished');
+  });
+
+  it('shows the sections before the start, and starts the coding pad with the task’s starter code', async () => {
+    const created = await asyncInterview();
+    const before = viewOf(await call(created, ''));
+    expect(before.sections.map((s) => s.state)).toEqual(['upcoming', 'upcoming', 'upcoming']);
+    expect(before.sections.at(-1)?.kind).toBe('coding');
+    await call(created, '/start', {});
+    const response = await app.fetch(`/c/${created.token}/docs/code/token`, { method: 'POST' });
+    const { token } = (await response.json()) as { token: string };
+    const pad = new WebsocketProvider(
+      `${app.url.replace('http', 'ws')}/yjs/${created.interview.id}`,
+      'code',
+      new Y.Doc(),
+      { WebSocketPolyfill: NodeWebSocket, params: { token }, disableBc: true }
+    );
+    try {
+      await synced(pad);
+      const task = [...loadLibrary().questions.values()].find((q) => q.kind === 'coding');
+      if (!task || task.kind !== 'coding') throw new Error('the library has no coding task');
+      expect(readCode(pad.doc)).toEqual({
+        language: 'python',
+        entry: 'main.py',
+        files: { 'main.py': task.starter.python }
+      });
+    } finally {
+      pad.destroy();
+    }
   });
 
   it('is refused to a live interview’s link and before consent', async () => {

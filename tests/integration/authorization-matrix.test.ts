@@ -403,6 +403,49 @@ const endpoints: Endpoint[] = [
     }
   },
   {
+    name: 'POST /interviews/:id/video/token',
+    request: async () => ({
+      method: 'POST',
+      path: `/interviews/${shared.interview.id}/video/token`
+    }),
+    expected: {
+      adminA: 201,
+      interviewerA: 201,
+      hiringManagerA: 201,
+      adminB: 404,
+      ...unauthenticated
+    },
+    allowed(response, actor) {
+      // No LiveKit and no ICE_SERVERS here: the mesh, and nothing outside contacted.
+      expect(response.body).toEqual({
+        mode: 'p2p',
+        iceServers: [],
+        canPublish: actor !== 'hiringManagerA'
+      });
+    }
+  },
+  {
+    // Authenticated by LiveKit's signature, never by our credentials; this app has no LiveKit.
+    name: 'POST /livekit/webhook',
+    request: async () => ({
+      method: 'POST',
+      path: '/livekit/webhook',
+      json: { event: 'room_started' }
+    }),
+    expected: {
+      adminA: 404,
+      interviewerA: 404,
+      hiringManagerA: 404,
+      adminB: 404,
+      anonymous: 404,
+      deactivatedUser: 404,
+      revokedToken: 404,
+      garbageToken: 404,
+      garbageCookie: 404,
+      candidateLink: 404
+    }
+  },
+  {
     name: 'GET /interviews/:id/transcript',
     request: async () => ({ method: 'GET', path: `/interviews/${shared.interview.id}/transcript` }),
     expected: {

@@ -38,6 +38,21 @@ export function seedCode(doc: Y.Doc, language: PadLanguage = DEFAULT_PAD_LANGUAG
   });
 }
 
+/** Writes given files into an empty document (server-side only), e.g. a coding task's starter. */
+export function seedFiles(
+  doc: Y.Doc,
+  language: PadLanguage,
+  files: Record<string, string>,
+  entry: string
+): void {
+  doc.transact(() => {
+    metaOf(doc).set('language', language);
+    metaOf(doc).set('entry', entry);
+    for (const [name, content] of Object.entries(files))
+      filesOf(doc).set(name, new Y.Text(content));
+  });
+}
+
 export function languageOf(doc: Y.Doc): PadLanguage {
   const value = metaOf(doc).get('language');
   return isPadLanguage(value) ? value : DEFAULT_PAD_LANGUAGE;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
+import { iceServersSchema } from '../contracts/video';
 
 /**
  * The only reader of `process.env` in the app. Every option is documented
@@ -79,7 +80,31 @@ const envSchema = z
     /** LiveKit for video. Unset: peer-to-peer WebRTC. All three or none. */
     LIVEKIT_URL: optionalUrl,
     LIVEKIT_API_KEY: optionalString,
-    LIVEKIT_API_SECRET: optionalString
+    LIVEKIT_API_SECRET: optionalString,
+    /**
+     * STUN/TURN servers for peer-to-peer video, a JSON array of RTCIceServer
+     * ({ urls, username?, credential? }), e.g. a coturn. Default [] (none: on a
+     * LAN peers connect directly, and nothing outside is contacted).
+     */
+    ICE_SERVERS: z
+      .string()
+      .default('[]')
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON array of ICE servers' });
+          return z.NEVER;
+        }
+      })
+      .pipe(iceServersSchema),
+    /**
+     * off (default), or room: record each interview's LiveKit room with a Room
+     * Composite Egress into the storage the LiveKit Egress service is configured with.
+     */
+    LIVEKIT_EGRESS: z.enum(['off', 'room']).default('off'),
+    /** Lifetime of a LiveKit access token, in seconds. Default 600, maximum 3600. */
+    VIDEO_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(600)
   })
   .superRefine((env, ctx) => {
     const livekit = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
@@ -89,6 +114,13 @@ const envSchema = z
         code: 'custom',
         path: ['LIVEKIT_URL'],
         message: 'set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET together, or none of them'
+      });
+    }
+    if (env.LIVEKIT_EGRESS !== 'off' && set !== 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LIVEKIT_EGRESS'],
+        message: 'recording needs LiveKit: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET'
       });
     }
     if (env.OPENAI_BASE_URL && !env.OPENAI_MODEL) {

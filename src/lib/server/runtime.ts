@@ -12,7 +12,7 @@ import {
   type SessionServer,
   type SessionTokens
 } from '../../../realtime/events/index';
-import { CODE_DOC, seedCode } from '../pad/code-doc';
+import { CODE_DOC, seedCode, seedFiles } from '../pad/code-doc';
 import {
   createInterviewEngine,
   createOpenAIProvider,
@@ -34,7 +34,7 @@ import { createPgDocStore } from './services/doc-store';
 import { liveQuestions } from './services/live-questions';
 import { createPadRunGateway } from './services/pad-runs';
 import { createPgSessionStore } from './services/session-log';
-import { sweepExpired } from './services/ai-interview';
+import { codingStarter, sweepExpired } from './services/ai-interview';
 import { formatCredentials, seedFirstStart, type FirstStartCredentials } from './services/seed';
 
 /** Everything a request needs, built once per process. */
@@ -124,8 +124,15 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
       store: createPgDocStore(database),
       tokens: docTokens,
       logger: log.child({ component: 'yjs' }),
-      // Starter code is written here, once, into an empty pad: never by a browser.
-      seed: async (key) => (key.doc === CODE_DOC ? (doc) => seedCode(doc) : null)
+      // Starter code is written here, once, into an empty pad: never by a browser. An AI
+      // interview's pad starts with its coding task's starter.
+      seed: async (key) => {
+        if (key.doc !== CODE_DOC) return null;
+        const task = await codingStarter(database, key.interviewId);
+        return task
+          ? (doc) => seedFiles(doc, task.language, { [task.file]: task.content }, task.file)
+          : (doc) => seedCode(doc);
+      }
     });
     const runner = createRunQueue({
       redisUrl: env.REDIS_URL,

@@ -71,7 +71,8 @@ export function errorResponse(error: unknown, log: Logger): Response {
   );
 }
 
-async function readCapped(request: Request): Promise<string> {
+/** The raw body as text, at most MAX_BODY_BYTES (webhooks verify signatures over it). */
+export async function readCapped(request: Request): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   if (!request.body) return '';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pageOf } from '../../contracts/common';
 import { errorBodySchema } from '../../contracts/errors';
 import { runSchema } from '../../contracts/runs';
+import { VIDEO_EVENT_KINDS, videoConfigSchema } from '../../contracts/video';
 import { runRequestSchema } from '../../../../sandbox/index';
 import {
   candidateSchema,
@@ -102,7 +103,8 @@ export function openApiDocument(serverUrl: string) {
           runRequestSchema.and(z.object({ interviewId: z.uuid().optional() })),
           'input'
         ),
-        Run: schemaOf(runSchema)
+        Run: schemaOf(runSchema),
+        VideoConfig: schemaOf(videoConfigSchema)
       },
       responses: Object.fromEntries(
         Object.entries(errorDescriptions).map(([status, description]) => [
@@ -192,6 +194,47 @@ export function openApiDocument(serverUrl: string) {
             'A token (valid 5 minutes) that admits the caller to the interview’s live session over socket.io at /session (websocket transport, auth: { token }); read-only for hiring managers',
           parameters: [idParameter('interview')],
           responses: { '201': { description: 'Created' }, ...errors(401, 403, 404) }
+        }
+      },
+      '/interviews/{id}/video/token': {
+        post: {
+          operationId: 'createVideoToken',
+          summary:
+            'How the caller joins the interview’s call: { mode: "p2p", iceServers, canPublish } without LiveKit, or { mode: "livekit", url, token, room, canPublish, expiresInSeconds } with a short-lived LiveKit token for the room interview-{id}; hiring managers subscribe only and stay hidden (docs/video.md)',
+          parameters: [idParameter('interview')],
+          responses: { '201': ok('VideoConfig', 'Created'), ...errors(401, 403, 404) }
+        }
+      },
+      '/livekit/webhook': {
+        post: {
+          operationId: 'receiveLiveKitWebhook',
+          summary:
+            'LiveKit’s webhook. Authenticated by LiveKit’s signature, not a Tandem token: Authorization carries a JWT signed with LIVEKIT_API_KEY/LIVEKIT_API_SECRET whose sha256 claim is the hash of the exact body. Joins, leaves, the room closing and recordings of rooms interview-{id} go on that interview’s timeline; other events and rooms are acknowledged and ignored. 404 when LiveKit is not configured.',
+          security: [],
+          requestBody: {
+            required: true,
+            content: { 'application/webhook+json': { schema: { type: 'object' } } }
+          },
+          responses: {
+            '200': {
+              description: 'Verified; `recorded` is the timeline kind written, or null',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      received: { const: true },
+                      recorded: {
+                        enum: [...VIDEO_EVENT_KINDS, null]
+                      }
+                    },
+                    required: ['received', 'recorded']
+                  }
+                }
+              }
+            },
+            ...errors(401, 404, 413)
+          }
         }
       },
       '/interviews/{id}/transcript': {

@@ -20,6 +20,7 @@ import type {
 } from '../../contracts/ai-interview';
 import { answerSchema } from '../../contracts/ai-interview';
 import { CODE_DOC, readCode } from '../../pad/code-doc';
+import { PAD_LANGUAGES, padLanguages, type PadLanguage } from '../../pad/languages';
 import type { Database } from '../db/client';
 import { aiInterviews, evaluations, interviews, messages, runs } from '../db/schema';
 import { AppError, validationError } from '../errors';
@@ -116,17 +117,27 @@ const toAiMessage = (m: TranscriptMessage): AiMessage => ({
 const planOf = (row: Row): InterviewPlan => row.plan;
 const stateOf = (row: Row): EngineState => row.state;
 
+const sectionKind = (section: InterviewPlan['sections'][number]): AiSectionView['kind'] =>
+  section.questions.every((q) => q.kind === 'coding') ? 'coding' : 'discussion';
+
 function buildView(
   view: CandidateView,
   row: Row | null,
-  transcript: TranscriptMessage[]
+  transcript: TranscriptMessage[],
+  upcoming?: InterviewPlan
 ): AiInterviewView {
   if (!row) {
     return {
       status: 'not_started',
       title: view.interview.title,
       messages: [],
-      sections: [],
+      // Before the start the candidate sees what is ahead and how long each part takes.
+      sections: (upcoming?.sections ?? []).map((section) => ({
+        title: section.title,
+        minutes: section.minutes,
+        kind: sectionKind(section),
+        state: 'upcoming' as const
+      })),
       sectionEndsAt: null,
       deadlineAt: null,
       startedAt: null,
@@ -140,7 +151,7 @@ function buildView(
   const sections: AiSectionView[] = plan.sections.map((section, index) => ({
     title: section.title,
     minutes: section.minutes,
-    kind: section.questions.every((q) => q.kind === 'coding') ? 'coding' : 'discussion',
+    kind: sectionKind(section),
     state:
       finished || index < state.sectionIndex
         ? 'done'
@@ -176,7 +187,26 @@ export async function getAiInterview(
 ): Promise<AiInterviewView> {
   asyncOnly(view);
   const row = await loadRow(deps.db, view.interview.id);
-  return buildView(view, row, row ? await loadTranscript(deps.db, view.interview.id) : []);
+  if (!row) return buildView(view, null, [], deps.plan());
+  return buildView(view, row, await loadTranscript(deps.db, view.interview.id));
+}
+
+/**
+ * The code an async interview's pad starts with: the plan's coding task's
+ * starter, in the first language it offers that the pad runs.
+ */
+export async function codingStarter(
+  db: Database,
+  interviewId: string
+): Promise<{ language: PadLanguage; file: string; content: string } | null> {
+  const row = await loadRow(db, interviewId);
+  const task = row?.plan.sections.flatMap((s) => s.questions).find((q) => q.kind === 'coding');
+  if (!task || task.kind !== 'coding') return null;
+  for (const language of PAD_LANGUAGES) {
+    const content = task.starter[language];
+    if (content !== undefined) return { language, file: padLanguages[language].file, content };
+  }
+  return null;
 }
 
 async function appendMessage(

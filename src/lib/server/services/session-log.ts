@@ -9,13 +9,18 @@ import {
   type SessionEventKind,
   type StoredSessionEvent
 } from '../../../../realtime/events/index';
+import { VIDEO_EVENT_KINDS } from '../../contracts/video';
 import type { Database } from '../db/client';
 import { events, interviews, messages, runs } from '../db/schema';
 import { toPadRun } from './pad-runs';
 
 const LOAD_CHAT = 500;
 const LOAD_RUNS = 30;
-const staffOnlyKinds: ReadonlySet<string> = new Set(INTEGRITY_KINDS);
+const staffOnlyKinds: ReadonlySet<string> = new Set([
+  ...INTEGRITY_KINDS,
+  'recording_started',
+  'recording_ended'
+]);
 
 /** A live session's chat and timeline in PostgreSQL. */
 export function createPgSessionStore(db: Database, library: Question[]): SessionStore {
@@ -133,10 +138,11 @@ const eventKinds: readonly SessionEventKind[] = [
   'timer_stopped',
   'settings_changed',
   'session_ended',
-  ...INTEGRITY_KINDS
+  ...INTEGRITY_KINDS,
+  ...VIDEO_EVENT_KINDS
 ];
 
-/** Rows are only written by appendEvent, so an unknown kind is a newer release's: replay ignores it. */
+/** Rows are written by appendEvent and the LiveKit webhook; an unknown kind is a newer release's: replay ignores it. */
 function asKind(value: string): SessionEventKind {
   return eventKinds.find((kind) => kind === value) ?? 'leave';
 }
