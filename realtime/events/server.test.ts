@@ -1,23 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger, waitFor as waitUntil } from '../test-harness';
-import {
-  SESSION_SOCKET_PATH,
-  type Ack,
-  type ClientToServerEvents,
-  type PadRun,
-  type ServerToClientEvents,
-  type SessionSnapshot
-} from './contracts';
+import type { PadRun } from './contracts';
 import { createMemorySessionStore, type MemorySessionStore } from './memory-store';
 import { createSessionServer, type SessionServer } from './server';
+import { ask, joinSession, type JoinedSession, type SessionClient } from './test-client';
 import type { RunGateway } from './store';
 import { createSessionTokens, type SessionClaims } from './tokens';
-
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const secret = 'x'.repeat(40);
 const tokens = createSessionTokens({ secret });
@@ -66,7 +58,7 @@ const echoRuns: RunGateway = {
 
 let server: HttpServer | undefined;
 let sessions: SessionServer | undefined;
-const clients: Client[] = [];
+const clients: SessionClient[] = [];
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.disconnect();
@@ -116,41 +108,10 @@ const manager: SessionClaims = {
   name: 'Hana Manager'
 };
 
-type Joined = {
-  socket: Client;
-  state: SessionSnapshot;
-  seen: { event: string; args: unknown[] }[];
-};
-
-async function join(url: string, claims: SessionClaims | string): Promise<Joined> {
-  const token = typeof claims === 'string' ? claims : await tokens.mint(claims);
-  const socket: Client = connect(url, {
-    path: SESSION_SOCKET_PATH,
-    transports: ['websocket'],
-    auth: { token },
-    reconnection: false,
-    forceNew: true
-  });
-  clients.push(socket);
-  const seen: Joined['seen'] = [];
-  socket.onAny((event: string, ...args: unknown[]) => seen.push({ event, args }));
-  const state = await new Promise<SessionSnapshot>((resolve, reject) => {
-    socket.once('session:state', resolve);
-    socket.once('connect_error', reject);
-  });
-  return { socket, state, seen };
-}
-
-function ask<K extends keyof ClientToServerEvents>(
-  socket: Client,
-  event: K,
-  payload: unknown
-): Promise<Ack<unknown>> {
-  return new Promise((resolve) => {
-    // The payload is deliberately untyped: tests send what a hostile client could.
-    (socket as unknown as Socket).emit(event, payload, (ack: Ack<unknown>) => resolve(ack));
-  });
-}
+const join = (url: string, claims: SessionClaims | string): Promise<JoinedSession> =>
+  (typeof claims === 'string' ? Promise.resolve(claims) : tokens.mint(claims)).then((token) =>
+    joinSession(url, token, clients)
+  );
 
 describe('session events server', () => {
   it('shares chat and presence, and hands each participant a snapshot on join', async () => {

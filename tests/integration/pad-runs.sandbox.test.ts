@@ -2,19 +2,16 @@
  * Runs in the pad through the real app: the server runs what the shared
  * document holds, in the real sandbox, and streams the output to everyone.
  */
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { type PadRun, type RunOutput } from '../../realtime/events/index';
 import {
-  SESSION_SOCKET_PATH,
-  type Ack,
-  type ClientToServerEvents,
-  type PadRun,
-  type RunOutput,
-  type ServerToClientEvents,
-  type SessionSnapshot
-} from '../../realtime/events/index';
+  ask,
+  joinSession,
+  type JoinedSession,
+  type SessionClient
+} from '../../realtime/events/test-client';
 import { NodeWebSocket, synced, waitFor } from '../../realtime/test-harness';
 import { filesOf } from '../../src/lib/pad/code-doc';
 import { startApp, type TestApp } from '../helpers/app';
@@ -22,18 +19,11 @@ import { connectSql, createTestDatabase, type TestDatabase } from '../helpers/db
 import { createInterview, giveConsent, type CreatedInterview } from '../helpers/interviews';
 import { seed, type SeededActor } from '../helpers/seed';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-type Joined = {
-  socket: Client;
-  state: SessionSnapshot;
-  seen: { event: string; args: unknown[] }[];
-};
-
 let database: TestDatabase;
 let app: TestApp;
 let interviewer: SeededActor;
 let created: CreatedInterview;
-const sockets: Client[] = [];
+const sockets: SessionClient[] = [];
 const providers: WebsocketProvider[] = [];
 
 beforeAll(async () => {
@@ -63,34 +53,12 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function join(token: string): Promise<Joined> {
-  const socket: Client = io(app.url, {
-    path: SESSION_SOCKET_PATH,
-    transports: ['websocket'],
-    auth: { token },
-    reconnection: false,
-    forceNew: true
-  });
-  sockets.push(socket);
-  const seen: Joined['seen'] = [];
-  socket.onAny((event: string, ...args: unknown[]) => seen.push({ event, args }));
-  const state = await new Promise<SessionSnapshot>((resolve, reject) => {
-    socket.once('session:state', resolve);
-    socket.once('connect_error', reject);
-  });
-  return { socket, state, seen };
-}
+const join = (token: string): Promise<JoinedSession> => joinSession(app.url, token, sockets);
 
 async function tokenFrom(response: Promise<Response>): Promise<string> {
   const answer = await response;
   expect(answer.status).toBe(201);
   return ((await answer.json()) as { token: string }).token;
-}
-
-function ask(socket: Client, event: keyof ClientToServerEvents, payload: unknown) {
-  return new Promise<Ack<unknown>>((resolve) => {
-    (socket as unknown as Socket).emit(event, payload, (ack: Ack<unknown>) => resolve(ack));
-  });
 }
 
 async function staffSessionToken(): Promise<string> {
@@ -121,7 +89,7 @@ async function openStaffPad(): Promise<WebsocketProvider> {
   return openPad((response.body as { token: string }).token);
 }
 
-const outputOf = (joined: Joined, runId: string) =>
+const outputOf = (joined: JoinedSession, runId: string) =>
   joined.seen
     .filter((s) => s.event === 'run:output')
     .map((s) => s.args[0] as RunOutput)
@@ -129,7 +97,7 @@ const outputOf = (joined: Joined, runId: string) =>
     .map((chunk) => chunk.data)
     .join('');
 
-const finished = (joined: Joined, runId: string) =>
+const finished = (joined: JoinedSession, runId: string) =>
   joined.seen
     .filter((s) => s.event === 'run:finished')
     .map((s) => s.args[0] as PadRun)

@@ -3,18 +3,17 @@
  * from the API and the candidate link, PostgreSQL behind it, and the Yjs
  * pad's behaviour when the interviewer ends the session.
  */
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import {
-  SESSION_SOCKET_PATH,
-  type Ack,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-  type SessionSnapshot
-} from '../../realtime/events/index';
+import {} from '../../realtime/events/index';
 import { CloseCode } from '../../realtime/index';
+import {
+  ask,
+  joinSession,
+  type JoinedSession,
+  type SessionClient
+} from '../../realtime/events/test-client';
 import { NodeWebSocket, synced, waitFor } from '../../realtime/test-harness';
 import { readCode } from '../../src/lib/pad/code-doc';
 import { padLanguages } from '../../src/lib/pad/languages';
@@ -23,19 +22,12 @@ import { connectSql, createTestDatabase, type TestDatabase } from '../helpers/db
 import { createInterview, giveConsent, type CreatedInterview } from '../helpers/interviews';
 import { seed, type SeededActor } from '../helpers/seed';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-type Joined = {
-  socket: Client;
-  state: SessionSnapshot;
-  seen: { event: string; args: unknown[] }[];
-};
-
 let database: TestDatabase;
 let app: TestApp;
 let interviewer: SeededActor;
 let hiringManager: SeededActor;
 let outsider: SeededActor;
-const sockets: Client[] = [];
+const sockets: SessionClient[] = [];
 const providers: WebsocketProvider[] = [];
 
 beforeAll(async () => {
@@ -82,29 +74,7 @@ async function candidateToken(created: CreatedInterview): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
-async function join(token: string): Promise<Joined> {
-  const socket: Client = io(app.url, {
-    path: SESSION_SOCKET_PATH,
-    transports: ['websocket'],
-    auth: { token },
-    reconnection: false,
-    forceNew: true
-  });
-  sockets.push(socket);
-  const seen: Joined['seen'] = [];
-  socket.onAny((event: string, ...args: unknown[]) => seen.push({ event, args }));
-  const state = await new Promise<SessionSnapshot>((resolve, reject) => {
-    socket.once('session:state', resolve);
-    socket.once('connect_error', reject);
-  });
-  return { socket, state, seen };
-}
-
-function ask(socket: Client, event: keyof ClientToServerEvents, payload: unknown) {
-  return new Promise<Ack<unknown>>((resolve) => {
-    (socket as unknown as Socket).emit(event, payload, (ack: Ack<unknown>) => resolve(ack));
-  });
-}
+const join = (token: string): Promise<JoinedSession> => joinSession(app.url, token, sockets);
 
 async function openCandidatePad(created: CreatedInterview): Promise<WebsocketProvider> {
   const response = await app.fetch(`/c/${created.token}/docs/code/token`, { method: 'POST' });

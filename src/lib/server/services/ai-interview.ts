@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import * as Y from 'yjs';
 import {
   isInterviewerError,
+  type Decision,
   type EngineState,
   type Evaluation,
   type InterviewEngine,
@@ -235,6 +236,25 @@ async function appendMessage(
   return toTranscriptMessage(row);
 }
 
+function appendDecision(
+  db: Database,
+  interviewId: string,
+  decision: Decision
+): Promise<TranscriptMessage> {
+  return appendMessage(
+    db,
+    interviewId,
+    {
+      speaker: 'interviewer',
+      text: decision.message,
+      questionId: decision.questionId,
+      dimensionId: decision.dimensionId,
+      action: decision.action
+    },
+    { id: AI_AUTHOR, name: 'Interviewer' }
+  );
+}
+
 /** Starts the interview (idempotent): the greeting and the first question. */
 export async function startAiInterview(
   deps: AiInterviewDeps,
@@ -263,18 +283,7 @@ export async function startAiInterview(
         .set({ status: 'in_progress', updatedAt: now })
         .where(and(eq(interviews.id, interviewId), eq(interviews.status, 'scheduled')));
     });
-    await appendMessage(
-      deps.db,
-      interviewId,
-      {
-        speaker: 'interviewer',
-        text: decision.message,
-        questionId: decision.questionId,
-        dimensionId: decision.dimensionId,
-        action: decision.action
-      },
-      { id: AI_AUTHOR, name: 'Interviewer' }
-    );
+    await appendDecision(deps.db, interviewId, decision);
     deps.log.info({ interviewId, templateId: plan.templateId }, 'AI interview started');
     const row = await loadRow(deps.db, interviewId);
     return buildView(view, row, await loadTranscript(deps.db, interviewId));
@@ -437,18 +446,7 @@ async function reply(
   const { decision, state: next, usedFallback } = result;
   if (usedFallback)
     deps.log.warn({ interviewId }, 'AI interviewer fell back to the offline engine');
-  await appendMessage(
-    deps.db,
-    interviewId,
-    {
-      speaker: 'interviewer',
-      text: decision.message,
-      questionId: decision.questionId,
-      dimensionId: decision.dimensionId,
-      action: decision.action
-    },
-    { id: AI_AUTHOR, name: 'Interviewer' }
-  );
+  await appendDecision(deps.db, interviewId, decision);
   const finishedAt = next.finished ? new Date() : null;
   await deps.db.transaction(async (tx) => {
     await tx
