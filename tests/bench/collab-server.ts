@@ -1,0 +1,181 @@
+/**
+ * The server under test in `npm run bench:collab`, in its own process so that its CPU time and
+ * RSS are its own. Started by tests/bench/collab.ts as
+ *
+ *   collab-server.ts tandem <database-url>   the real Yjs server (createYjsServer) with the
+ *                                            PostgreSQL document store and doc tokens signed
+ *                                            with BENCH_DOC_SECRET;
+ *   collab-server.ts tandem-memory           the same server on the in-memory store of the
+ *                                            realtime tests: the tandem figures without
+ *                                            PostgreSQL, to tell persistence from the rest;
+ *   collab-server.ts relay                   a bare relay: every binary message goes to the
+ *                                            other sockets on the same URL path, nothing else.
+ *
+ * Prints one JSON line `{"port":N}` on stdout once listening. Then reads commands on stdin, one
+ * per line, and answers each with one JSON line on stdout, in order:
+ *   stats  {cpu, rss, heapUsed, loopDelayP99Ms, server}: loopDelayP99Ms covers the time since
+ *          the previous answer; server is createYjsServer's stats(), null for the relay
+ *   gc     runs the collector twice (when started with --expose-gc), then answers as stats
+ *   flush  waits until every received update is in PostgreSQL, then answers as stats
+ * Stdin closing, SIGINT or SIGTERM closes the server (flushing documents) and exits.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { YjsServerStats } from '../../realtime/index';
+
+export type ServerStats = {
+  cpu: NodeJS.CpuUsage;
+  rss: number;
+  heapUsed: number;
+  /** p99 of this process's event-loop delay since the previous answer, in ms. */
+  loopDelayP99Ms: number;
+  server: YjsServerStats | null;
+};
+
+type Upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+type Mode = { upgrade: Upgrade; stats(): YjsServerStats | null; flush(): Promise<void> };
+
+function relay(): Mode & { close(): Promise<void> } {
+  const wss = new WebSocketServer({ noServer: true });
+  const rooms = new Map<string, Set<WebSocket>>();
+  wss.on('connection', (ws, req) => {
+    const room = new URL(req.url ?? '/', 'http://localhost').pathname;
+    let peers = rooms.get(room);
+    if (!peers) {
+      peers = new Set();
+      rooms.set(room, peers);
+    }
+    const members = peers;
+    members.add(ws);
+    ws.on('message', (data, isBinary) => {
+      for (const peer of members) if (peer !== ws) peer.send(data, { binary: isBinary });
+    });
+    ws.on('close', () => {
+      members.delete(ws);
+      if (members.size === 0) rooms.delete(room);
+    });
+  });
+  return {
+    upgrade: (req, socket, head) =>
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+    stats: () => null,
+    flush: async () => undefined,
+    close: () => {
+      for (const ws of wss.clients) ws.terminate();
+      return new Promise((resolve) => wss.close(() => resolve()));
+    }
+  };
+}
+
+async function tandem(
+  databaseUrl: string | null,
+  secret: string
+): Promise<Mode & { close(): Promise<void> }> {
+  // Loaded only in these modes, so that the relay's RSS is that of a bare ws server.
+  const [{ default: pino }, realtime, { createDatabase }, pgStore] = await Promise.all([
+    import('pino'),
+    import('../../realtime/index'),
+    import('../../src/lib/server/db/client'),
+    import('../../src/lib/server/services/doc-store')
+  ]);
+  // As in src/lib/server/runtime.ts: the default pool and the server's default options.
+  const db = databaseUrl ? createDatabase(databaseUrl) : null;
+  const logger = pino({ level: 'warn' }, pino.destination(2));
+  const batchMs = Number(process.env.BENCH_BATCH_MS ?? '') || undefined;
+  const server = realtime.createYjsServer({
+    store: db ? pgStore.createPgDocStore(db) : realtime.createMemoryDocStore(),
+    tokens: realtime.createDocTokens({ secret }),
+    logger,
+    batchMs
+  });
+  return {
+    upgrade: (req, socket, head) => server.handleUpgrade(req, socket, head),
+    stats: () => server.stats(),
+    flush: () => server.flush(),
+    async close() {
+      await server.close();
+      await db?.$client.end();
+    }
+  };
+}
+
+async function main(): Promise<void> {
+  const [modeName, databaseUrl] = process.argv.slice(2);
+  const secret = process.env.BENCH_DOC_SECRET ?? '';
+  let mode: Mode & { close(): Promise<void> };
+  if (modeName === 'relay') mode = relay();
+  else if (modeName === 'tandem' && databaseUrl && secret.length >= 32)
+    mode = await tandem(databaseUrl, secret);
+  else if (modeName === 'tandem-memory' && secret.length >= 32) mode = await tandem(null, secret);
+  else
+    throw new Error(
+      'usage: collab-server.ts relay | tandem-memory | tandem <database-url> (BENCH_DOC_SECRET set)'
+    );
+
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  http.on('upgrade', mode.upgrade);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const address = http.address();
+  if (address === null || typeof address === 'string') throw new Error('expected a TCP address');
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await mode.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    })().finally(() => process.exit(0)));
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const snapshot = (): ServerStats => {
+    const memory = process.memoryUsage();
+    const loopDelayP99Ms = loop.percentile(99) / 1e6;
+    loop.reset();
+    return {
+      cpu: process.cpuUsage(),
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      loopDelayP99Ms,
+      server: mode.stats()
+    };
+  };
+  const answer = (stats: ServerStats) => process.stdout.write(JSON.stringify(stats) + '\n');
+
+  // Commands are answered strictly in the order they arrive.
+  let queue = Promise.resolve();
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    queue = queue
+      .then(async () => {
+        const command = line.trim();
+        if (command === 'gc') {
+          globalThis.gc?.();
+          globalThis.gc?.();
+        } else if (command === 'flush') {
+          await mode.flush();
+        } else if (command !== 'stats') {
+          throw new Error(`unknown command ${command}`);
+        }
+        answer(snapshot());
+      })
+      .catch((error: unknown) => {
+        process.stderr.write(`command failed: ${String(error)}\n`);
+        void stop();
+      });
+  });
+  lines.on('close', () => void stop());
+  process.stdout.write(JSON.stringify({ port: address.port }) + '\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `collab server failed: ${error instanceof Error ? error.stack : String(error)}\n`
+  );
+  process.exit(1);
+});
