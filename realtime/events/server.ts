@@ -192,6 +192,8 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
       reply({ ok: true, data });
     } catch (error) {
       if (isSessionProblem(error)) {
+        // Refusals are logged (never the payload): a stream of them is worth seeing.
+        context.log.info({ event: name, code: error.code }, 'session event refused');
         reply({ ok: false, error: { code: error.code, message: error.message } });
         return;
       }

@@ -226,6 +226,42 @@ export class SessionClient {
     throw new SessionRequestError(ack.error);
   }
 
+  /**
+   * Runs `listener` for every server event of that name (the call's `rtc:*` signalling) until
+   * the returned function is called.
+   */
+  on<E extends keyof ServerToClientEvents>(
+    event: E,
+    listener: ServerToClientEvents[E]
+  ): () => void {
+    // As in request(): socket.io cannot type a listener for a generic event name.
+    const socket = this.#socket as unknown as {
+      on(event: E, listener: ServerToClientEvents[E]): void;
+      off(event: E, listener: ServerToClientEvents[E]): void;
+    };
+    socket.on(event, listener);
+    return () => socket.off(event, listener);
+  }
+
+  /**
+   * Runs `listener` when the socket connects (true) or drops (false). Every connection is a new
+   * socket, so a new peer in the call: the video call joins again on each `true`.
+   */
+  onConnection(listener: (connected: boolean) => void): () => void {
+    const up = () => listener(true);
+    const down = () => listener(false);
+    this.#socket.on('connect', up);
+    this.#socket.on('disconnect', down);
+    return () => {
+      this.#socket.off('connect', up);
+      this.#socket.off('disconnect', down);
+    };
+  }
+
+  get connected(): boolean {
+    return this.#socket.connected;
+  }
+
   /** Active or idle; no answer needed. */
   setPresence(state: 'active' | 'idle'): void {
     this.#socket.emit('presence:set', { state });
