@@ -186,7 +186,8 @@ async function writeAndRun(page: Page): Promise<void> {
   await until(
     'the program in the editor',
     () => editorText(page),
-    (t) => t.includes('def backoff_delay') && !t.includes('Hello from Tandem')
+    // Monaco renders only the lines in view, and the paste leaves the view at the program's end.
+    (t) => t.includes('retryable={is_retryable(503)} wait={wait}')
   );
   await page.locator('[data-testid=run]:enabled').waitFor({ timeout: 20_000 });
   await page.getByTestId('run').click();
