@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers/app';
 import { createInterview, type CreatedInterview } from '../helpers/interviews';
 import { seed, type SeededActor } from '../helpers/seed';
-import { launchBrowser, screenshotPath } from './browser';
+import { launchBrowser, screenshotPath, hydrated } from './browser';
 
 const VIEWPORT = { width: 1440, height: 900 };
 const CANDIDATE = 'Dana Candidate';
@@ -315,6 +315,7 @@ describe('the AI interview', () => {
     try {
       const page = await context.newPage();
       await page.goto(`${app.url}/login`);
+      await hydrated(page);
       await page.fill('#email', STAFF_EMAIL);
       await page.fill('#password', staff.password);
       await page.click('button:has-text("Sign in")');

@@ -31,3 +31,8 @@ export async function launchBrowser(options: { fakeMedia?: boolean } = {}): Prom
 export function screenshotPath(name: string): string | undefined {
   return process.env.UPDATE_SCREENSHOTS ? `docs/screenshots/${name}.png` : undefined;
 }
+
+/** Waits until the page has hydrated, so what a test types is not reset by hydration. */
+export async function hydrated(page: import('playwright-core').Page): Promise<void> {
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached', timeout: 30_000 });
+}

@@ -6,7 +6,7 @@
 import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers/app';
-import { launchBrowser, screenshotPath } from './browser';
+import { launchBrowser, screenshotPath, hydrated } from './browser';
 
 let app: TestApp;
 let browser: Browser;
@@ -47,6 +47,7 @@ describe('foundation end to end', () => {
 
     await page.goto(`${app.url}/interviews`);
     await page.waitForURL(/\/login\?next=/);
+    await hydrated(page);
     await page.fill('#email', email);
     await page.fill('#password', 'not-the-password');
     await page.click('button[type=submit], button:has-text("Sign in")');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers/app';
 import { createInterview } from '../helpers/interviews';
 import { seed, type SeededActor } from '../helpers/seed';
-import { launchBrowser, screenshotPath } from './browser';
+import { launchBrowser, screenshotPath, hydrated } from './browser';
 
 const VIEWPORT = { width: 1440, height: 900 };
 const INTERVIEWER = 'Ines Interviewer';
@@ -115,6 +115,7 @@ describe('the live pad', () => {
     staff = await browser.newContext({ viewport: VIEWPORT });
     ipage = await staff.newPage();
     await ipage.goto(`${app.url}/login`);
+    await hydrated(ipage);
     await ipage.fill('#email', 'ines@pad-e2e.test');
     await ipage.fill('#password', interviewer.password);
     await ipage.click('button:has-text("Sign in")');
