@@ -1,4 +1,4 @@
-import type { DocKey, DocStore, LoadedDoc, NewUpdate } from './store';
+import { checkBatches, docId, type DocKey, type DocStore, type LoadedDoc } from './store';
 
 type Entry = {
   updates: Array<{ seq: number; update: Uint8Array; author: string; at: Date }>;
@@ -14,13 +14,11 @@ export type MemoryDocStore = DocStore & {
 /** A DocStore in memory, for tests; the app uses PostgreSQL. */
 export function createMemoryDocStore(): MemoryDocStore {
   const docs = new Map<string, Entry>();
-  let nextSeq = 1;
   const entry = (key: DocKey): Entry => {
-    const id = `${key.interviewId}\u0000${key.doc}`;
-    let found = docs.get(id);
+    let found = docs.get(docId(key));
     if (!found) {
       found = { updates: [], snapshot: null };
-      docs.set(id, found);
+      docs.set(docId(key), found);
     }
     return found;
   };
@@ -36,17 +34,18 @@ export function createMemoryDocStore(): MemoryDocStore {
           .map((u) => ({ seq: u.seq, update: u.update.slice() }))
       };
     },
-    async append(key, updates: NewUpdate[]) {
-      const target = entry(key);
-      let last = 0;
-      for (const u of updates) {
-        last = nextSeq++;
-        target.updates.push({ seq: last, update: u.update.slice(), author: u.author, at: u.at });
-      }
-      return last;
-    },
-    async saveSnapshot(key, seq, state) {
-      entry(key).snapshot = { seq, state: state.slice() };
+    async append(batches) {
+      checkBatches(batches);
+      return batches.map(({ key, updates, keyframe }) => {
+        const target = entry(key);
+        let last = target.updates.at(-1)?.seq ?? target.snapshot?.seq ?? 0;
+        for (const u of updates) {
+          last += 1;
+          target.updates.push({ seq: last, update: u.update.slice(), author: u.author, at: u.at });
+        }
+        if (keyframe) target.snapshot = { seq: last, state: keyframe.slice() };
+        return last;
+      });
     },
     updatesOf: (key) => entry(key).updates,
     snapshotOf: (key) => entry(key).snapshot

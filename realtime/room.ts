@@ -11,8 +11,9 @@ import {
   encodeSyncStep2,
   encodeUpdate
 } from './protocol';
+import { createSettlingDoc } from './settling-doc';
 import type { DocKey, DocStore } from './store';
-import { createUpdateLog, type UpdateLog } from './update-log';
+import type { DocLog, UpdateWriter } from './update-writer';
 
 /** Fills an empty document with starter content; runs on the server, never in a client. */
 export type Seeder = (key: DocKey) => Promise<((doc: Y.Doc) => void) | null>;
@@ -24,42 +25,39 @@ export const SYSTEM_AUTHOR = 'system';
 export type RoomOptions = {
   key: DocKey;
   store: DocStore;
+  /** Shared by every room, so that their updates are written together. */
+  writer: UpdateWriter;
   logger: Logger;
-  batchMs: number;
-  snapshotEvery: number;
   seed?: Seeder;
 };
 
 export type Room = {
   key: DocKey;
-  doc: Y.Doc;
   conns: Set<Connection>;
+  /** The document's whole state as one update. */
+  state(): Uint8Array;
   /** Resolves once the document is loaded (and seeded); rejects if the store failed. */
   ready: Promise<void>;
   join(conn: Connection): void;
   leave(conn: Connection): void;
   /** Throws on a malformed message; the caller closes that socket. */
   handle(conn: Connection, message: Uint8Array): void;
+  /** Resolves once every update of this document received so far is durable. */
   flush(): Promise<void>;
   pending(): number;
+  /** Frees the document; updates still queued are still written. */
   destroy(): void;
 };
 
 /** One loaded document and the sockets editing it. */
-export function createRoom({
-  key,
-  store,
-  logger,
-  batchMs,
-  snapshotEvery,
-  seed
-}: RoomOptions): Room {
-  const doc = new Y.Doc({ gc: true });
+export function createRoom({ key, store, writer, logger, seed }: RoomOptions): Room {
+  const settling = createSettlingDoc({ logger });
+  const doc = settling.current();
   const awareness = new awarenessProtocol.Awareness(doc);
   // The server is not a participant: no cursor of its own.
   awareness.setLocalState(null);
   const conns = new Set<Connection>();
-  let log: UpdateLog | null = null;
+  let log: DocLog | null = null;
 
   const broadcast = (message: Uint8Array, except: unknown): void => {
     for (const conn of conns) if (conn !== except) send(conn, message);
@@ -67,30 +65,22 @@ export function createRoom({
 
   const load = async (): Promise<void> => {
     const loaded = await store.load(key);
-    // Applied without an origin and before the update listener exists: not re-persisted.
-    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot.state);
-    for (const { update } of loaded.updates) Y.applyUpdate(doc, update);
-    const updateLog = createUpdateLog({
-      store,
-      key,
-      logger,
-      batchMs,
-      snapshotEvery,
+    if (loaded.snapshot) settling.add(loaded.snapshot.state);
+    for (const { update } of loaded.updates) settling.add(update);
+    settling.current();
+    const docLog = writer.open(key, {
       sinceSnapshot: loaded.updates.length,
-      encodeState: () => Y.encodeStateAsUpdate(doc)
+      encodeState: () => Y.encodeStateAsUpdate(settling.current())
     });
-    log = updateLog;
-    doc.on('update', (update: Uint8Array, origin: unknown) => {
-      const author = isConnection(origin, conns) ? origin.claims.participantId : SYSTEM_AUTHOR;
-      updateLog.push(update, author);
-      broadcast(encodeUpdate(update), origin);
-    });
+    log = docLog;
     if (seed && doc.store.clients.size === 0) {
       const init = await seed(key);
       // Another load cannot race this one: every connection awaits this same promise.
       if (init && doc.store.clients.size === 0) {
+        const before = Y.encodeStateVector(doc);
         doc.transact(() => init(doc), SEED_ORIGIN);
-        await updateLog.flush();
+        docLog.push(Y.encodeStateAsUpdate(doc, before), SYSTEM_AUTHOR);
+        await docLog.flush();
       }
     }
   };
@@ -110,10 +100,10 @@ export function createRoom({
     }
   );
 
-  const handleSync = (conn: Connection, decoder: decoding.Decoder): void => {
+  const handleSync = (conn: Connection, decoder: decoding.Decoder, message: Uint8Array): void => {
     const type = decoding.readVarUint(decoder);
     if (type === syncProtocol.messageYjsSyncStep1) {
-      send(conn, encodeSyncStep2(doc, decoding.readVarUint8Array(decoder)));
+      send(conn, encodeSyncStep2(settling.current(), decoding.readVarUint8Array(decoder)));
       return;
     }
     if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
@@ -128,19 +118,35 @@ export function createRoom({
       }
       return;
     }
-    // Parse before applying so a garbage update fails here and never half-applies.
-    Y.decodeUpdate(update);
-    Y.applyUpdate(doc, update, conn);
+    // Parsed first, so a garbage update fails here: never half-applied, never passed on.
+    const { structs, ds } = Y.decodeUpdate(update);
+    // A client with nothing new answers sync with an empty update: nothing to apply or keep.
+    if (structs.length === 0 && ds.clients.size === 0) return;
+    // Copied: a view would keep the socket's whole read buffer alive until written.
+    const accepted = update.slice();
+    // The others get the author's own bytes at once, and the log keeps them. The document
+    // emits no update events and applies in batches (settling-doc.ts), since a transaction and
+    // an encoded event per keystroke were most of the server's garbage (docs/benchmarks.md).
+    // Yjs updates are idempotent, so a duplicate costs nothing but bytes, and one whose
+    // dependencies are not here yet waits in each receiver just as it does in the server.
+    broadcast(
+      type === syncProtocol.messageYjsUpdate && !decoding.hasContent(decoder)
+        ? message
+        : encodeUpdate(accepted),
+      conn
+    );
+    settling.add(accepted);
+    log?.push(accepted, conn.claims.participantId);
   };
 
   return {
     key,
-    doc,
     conns,
+    state: () => Y.encodeStateAsUpdate(settling.current()),
     ready: load(),
     join(conn) {
       conns.add(conn);
-      send(conn, encodeSyncStep1(doc));
+      send(conn, encodeSyncStep1(settling.current()));
       const states = [...awareness.getStates().keys()];
       if (states.length > 0) send(conn, encodeAwareness(awareness, states));
     },
@@ -154,7 +160,7 @@ export function createRoom({
       const type = decoding.readVarUint(decoder);
       switch (type) {
         case MessageType.Sync:
-          handleSync(conn, decoder);
+          handleSync(conn, decoder, message);
           return;
         case MessageType.Awareness:
           awarenessProtocol.applyAwarenessUpdate(
@@ -176,9 +182,9 @@ export function createRoom({
     flush: () => (log ? log.flush() : Promise.resolve()),
     pending: () => (log ? log.pending() : 0),
     destroy() {
-      log?.dispose();
+      log?.close();
       awareness.destroy();
-      doc.destroy();
+      settling.destroy();
     }
   };
 }

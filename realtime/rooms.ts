@@ -1,9 +1,14 @@
 import type { Logger } from './logger';
 import { createRoom, type Room, type RoomOptions } from './room';
-import type { DocKey } from './store';
+import { docId as id, type DocKey } from './store';
+import { createUpdateWriter } from './update-writer';
 
-export type RoomsOptions = Omit<RoomOptions, 'key' | 'logger'> & {
+export type RoomsOptions = Omit<RoomOptions, 'key' | 'logger' | 'writer'> & {
   logger: Logger;
+  /** Milliseconds updates wait to be written together. */
+  batchMs: number;
+  /** Updates of a document between keyframes. */
+  snapshotEvery: number;
   /** Milliseconds a document without connections stays loaded. */
   idleUnloadMs: number;
 };
@@ -20,11 +25,16 @@ export type Rooms = {
   closeAll(): Promise<void>;
 };
 
-const id = (key: DocKey): string => `${key.interviewId}/${key.doc}`;
-
 /** Loaded documents by key: one load per document, shared by every socket that opens it. */
-export function createRooms({ idleUnloadMs, logger, ...roomOptions }: RoomsOptions): Rooms {
+export function createRooms({
+  idleUnloadMs,
+  logger,
+  batchMs,
+  snapshotEvery,
+  ...roomOptions
+}: RoomsOptions): Rooms {
   const entries = new Map<string, Entry>();
+  const writer = createUpdateWriter({ store: roomOptions.store, logger, batchMs, snapshotEvery });
 
   const unload = async (entry: Entry): Promise<void> => {
     entry.idle = null;
@@ -52,7 +62,12 @@ export function createRooms({ idleUnloadMs, logger, ...roomOptions }: RoomsOptio
     acquire(key) {
       let entry = entries.get(id(key));
       if (!entry) {
-        const room = createRoom({ ...roomOptions, key, logger: logger.child({ doc: id(key) }) });
+        const room = createRoom({
+          ...roomOptions,
+          key,
+          writer,
+          logger: logger.child({ doc: id(key) })
+        });
         const created: Entry = { room, refs: 0, idle: null };
         entry = created;
         entries.set(id(key), created);
@@ -74,20 +89,19 @@ export function createRooms({ idleUnloadMs, logger, ...roomOptions }: RoomsOptio
       scheduleIdle(entry);
     },
     all: () => [...entries.values()].map((e) => e.room),
-    async flushAll() {
-      await Promise.all([...entries.values()].map((e) => e.room.flush()));
-    },
+    flushAll: () => writer.flush(),
     async closeAll() {
       const all = [...entries.values()];
       entries.clear();
-      for (const e of all) if (e.idle) clearTimeout(e.idle);
-      const results = await Promise.allSettled(all.map((e) => e.room.flush()));
-      for (const e of all) e.room.destroy();
-      const failed = results.filter((r) => r.status === 'rejected');
-      if (failed.length > 0) {
-        throw new Error(`${failed.length} document(s) could not be flushed`, {
-          cause: failed[0]?.status === 'rejected' ? failed[0].reason : undefined
-        });
+      for (const e of all) {
+        if (e.idle) clearTimeout(e.idle);
+        e.room.destroy();
+      }
+      try {
+        // Destroyed rooms' queued updates are still written: this is their last chance.
+        await writer.flush();
+      } finally {
+        writer.dispose();
       }
     }
   };

@@ -12,10 +12,34 @@ export type LoadedDoc = {
 
 export type NewUpdate = { update: Uint8Array; author: string; at: Date };
 
+/** One document's share of an append. */
+export type DocBatch = {
+  key: DocKey;
+  /** At least one, in the order Yjs applied them. */
+  updates: NewUpdate[];
+  /** The document's whole state after these updates: stored as a keyframe at the last one's seq. */
+  keyframe?: Uint8Array;
+};
+
 export interface DocStore {
   load(key: DocKey): Promise<LoadedDoc>;
-  /** Appends updates in one transaction and returns the seq of the last one. Durable when it resolves. */
-  append(key: DocKey, updates: NewUpdate[]): Promise<number>;
-  /** Writes a keyframe: the document's whole state as of `seq`. */
-  saveSnapshot(key: DocKey, seq: number, state: Uint8Array): Promise<void>;
+  /**
+   * Appends every batch in one transaction (at most one batch per document): each document's
+   * updates take the next seqs after its last one, in order. Resolves with each batch's last seq,
+   * in the order given, once all of it is durable; when it rejects, nothing was written.
+   */
+  append(batches: DocBatch[]): Promise<number[]>;
+}
+
+export const docId = (key: DocKey): string => `${key.interviewId}/${key.doc}`;
+
+/** Refuses what no store can write: an empty batch, or two batches for one document. */
+export function checkBatches(batches: DocBatch[]): void {
+  const seen = new Set<string>();
+  for (const batch of batches) {
+    const id = docId(batch.key);
+    if (batch.updates.length === 0) throw new Error(`empty batch for ${id}`);
+    if (seen.has(id)) throw new Error(`two batches for ${id} in one append`);
+    seen.add(id);
+  }
 }

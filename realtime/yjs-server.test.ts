@@ -60,6 +60,74 @@ describe('yjs server', () => {
     expect(authors).toContain('bob');
   });
 
+  it('keeps each edit as its author sent it, in order, and no empty sync answers', async () => {
+    const h = await start();
+    const a = await h.provider({ participantId: 'alice' });
+    const b = await h.provider({ participantId: 'bob', role: 'candidate' });
+    await Promise.all([synced(a), synced(b)]);
+    const sent: Uint8Array[] = [];
+    a.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== a) sent.push(update);
+    });
+    for (const ch of 'typed') a.doc.getText('code').insert(a.doc.getText('code').length, ch);
+    await waitFor(() => b.doc.getText('code').toString() === 'typed', 'edits at bob');
+    await h.server.flush();
+
+    const stored = h.store.updatesOf(key);
+    expect(stored.map((u) => u.author)).toEqual(['alice', 'alice', 'alice', 'alice', 'alice']);
+    expect(stored.map((u) => Buffer.from(u.update).toString('hex'))).toEqual(
+      sent.map((u) => Buffer.from(u).toString('hex'))
+    );
+  });
+
+  it('gives a client that joins between settles every edit made before it came', async () => {
+    const h = await start();
+    const a = await h.provider({ participantId: 'alice' });
+    await synced(a);
+    // Fewer edits than a settle batch, so none of them is applied when the next client joins.
+    for (const ch of 'before you came') {
+      a.doc.getText('code').insert(a.doc.getText('code').length, ch);
+    }
+    await waitFor(() => h.store.updatesOf(key).length === 15, 'edits received');
+    const b = await h.provider({ participantId: 'bob', role: 'candidate' });
+    await synced(b);
+    expect(b.doc.getText('code').toString()).toBe('before you came');
+    const read = new Y.Doc();
+    Y.applyUpdate(read, await h.server.read(key));
+    expect(read.getText('code').toString()).toBe('before you came');
+  });
+
+  it('relays and keeps an edit that arrives before the one it builds on', async () => {
+    const h = await start();
+    const b = await h.provider({ participantId: 'bob', role: 'candidate' });
+    await synced(b);
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on('update', (update: Uint8Array) => updates.push(update));
+    source.getText('code').insert(0, 'first ');
+    source.getText('code').insert(6, 'second');
+    const raw = await rawSocket(h);
+    const message = (update: Uint8Array) => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 0);
+      encoding.writeVarUint(encoder, 2);
+      encoding.writeVarUint8Array(encoder, update);
+      return encoding.toUint8Array(encoder);
+    };
+    raw.ws.send(message(updates[1]!));
+    raw.ws.send(message(updates[0]!));
+    await waitFor(() => b.doc.getText('code').toString() === 'first second', 'both at bob');
+
+    const read = new Y.Doc();
+    Y.applyUpdate(read, await h.server.read(key));
+    expect(read.getText('code').toString()).toBe('first second');
+    await h.server.flush();
+    const replayed = new Y.Doc();
+    for (const { update } of h.store.updatesOf(key)) Y.applyUpdate(replayed, update);
+    expect(replayed.getText('code').toString()).toBe('first second');
+    raw.ws.close();
+  });
+
   it('never opens the staff-only notes to a candidate token, even a validly signed one', async () => {
     const h = await start();
     const candidateNotes = await h.token({ doc: 'notes', role: 'candidate' });
@@ -175,11 +243,17 @@ describe('yjs server', () => {
     const h = await start({ snapshotEvery: 2 });
     const earlier = new Y.Doc();
     earlier.getText('code').insert(0, 'from a snapshot');
-    await h.store.saveSnapshot(key, 0, Y.encodeStateAsUpdate(earlier));
+    const first = Y.encodeStateAsUpdate(earlier);
+    await h.store.append([
+      { key, updates: [{ update: first, author: 'x', at: new Date() }], keyframe: first }
+    ]);
     const before = Y.encodeStateVector(earlier);
     earlier.getText('code').insert(0, 'and an update, ');
-    await h.store.append(key, [
-      { update: Y.encodeStateAsUpdate(earlier, before), author: 'x', at: new Date() }
+    await h.store.append([
+      {
+        key,
+        updates: [{ update: Y.encodeStateAsUpdate(earlier, before), author: 'x', at: new Date() }]
+      }
     ]);
 
     const client = await h.provider({});
@@ -196,8 +270,8 @@ describe('yjs server', () => {
     const memory = createMemoryDocStore();
     const earlier = new Y.Doc();
     earlier.getText('code').insert(0, 'stored text');
-    await memory.append(key, [
-      { update: Y.encodeStateAsUpdate(earlier), author: 'x', at: new Date() }
+    await memory.append([
+      { key, updates: [{ update: Y.encodeStateAsUpdate(earlier), author: 'x', at: new Date() }] }
     ]);
     let loads = 0;
     let release = (): void => undefined;

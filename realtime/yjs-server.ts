@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import * as Y from 'yjs';
 import { CloseCode } from './close-codes';
 import type { Connection } from './connection';
 import type { Logger } from './logger';
@@ -224,7 +223,7 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
       const room = rooms.acquire(key);
       try {
         await room.ready;
-        return Y.encodeStateAsUpdate(room.doc);
+        return room.state();
       } finally {
         rooms.release(room);
       }
