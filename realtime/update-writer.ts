@@ -123,9 +123,7 @@ export function createUpdateWriter({
       // The state includes every pushed update, so it matches this batch only if all are in it.
       const due = count === entry.queue.length && entry.sinceSnapshot + count >= snapshotEvery;
       const keyframe = due ? entry.encodeState?.() : undefined;
-      const updates = entry.queue
-        .slice(0, count)
-        .map(({ update, author, at }) => ({ update, author, at }));
+      const updates = entry.queue.slice(0, count);
       batches.push({ key: entry.key, updates, ...(keyframe ? { keyframe } : {}) });
       taken.push({ entry, count, keyframe: keyframe !== undefined });
     }

@@ -247,7 +247,6 @@ const bytes = customType<{ data: Uint8Array; driverData: Buffer }>({
 export const docUpdates = pgTable(
   'doc_updates',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
     interviewId: uuid('interview_id')
       .notNull()
       .references(() => interviews.id, { onDelete: 'cascade' }),
@@ -257,7 +256,9 @@ export const docUpdates = pgTable(
     update: bytes('update').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull()
   },
-  (t) => [uniqueIndex('doc_updates_doc_seq_key').on(t.interviewId, t.doc, t.seq)]
+  // The natural key is the only key: a surrogate id cost a sequence and a second index per
+  // keystroke written.
+  (t) => [primaryKey({ columns: [t.interviewId, t.doc, t.seq] })]
 );
 
 /** Keyframes: a document's whole state at a seq, so loading and seeking skip the log's head. */

@@ -20,8 +20,8 @@ const LOCK = {
 
 /**
  * Each batch's updates after its document's last seq (found through the (interview, doc, seq)
- * index, never by scanning the log), numbered in the order given; answers each batch's last seq.
- * $1: [{b, i: interview, d: doc}]; $2: [{b, o: offset, l: length, t: ms, a: author}]; $3: the
+ * index, never by scanning the log), numbered in the order given; answers each batch's last seq
+ * in one JSON array (one row to parse, not one per document). $1: [{b, i: interview, d: doc}]; $2: [{b, o: offset, l: length, t: ms, a: author}]; $3: the
  * updates, end to end.
  */
 const INSERT = {
@@ -48,7 +48,8 @@ const INSERT = {
       INSERT INTO doc_updates (interview_id, doc, seq, author, "update", created_at)
       SELECT i, d, seq, a, bytes, at FROM numbered
     )
-    SELECT b, max(seq)::int AS last FROM numbered GROUP BY b ORDER BY b`
+    SELECT coalesce(json_agg(last ORDER BY b), '[]') AS lasts
+    FROM (SELECT b, max(seq) AS last FROM numbered GROUP BY b) AS per_batch`
 };
 
 /** $1: [{i, d, s: seq, o, l}] cutting $2 as INSERT does. */
@@ -79,26 +80,28 @@ export async function appendBatches(pool: pg.Pool, batches: DocBatch[]): Promise
     i: batch.key.interviewId,
     d: batch.key.doc
   }));
-  const updates = batches.flatMap((batch, b) => batch.updates.map((u) => ({ ...u, b: b + 1 })));
-  const { bytes, offsets } = pack(updates.map((u) => u.update));
-  const items = updates.map((u, n) => ({
-    b: u.b,
-    o: offsets[n],
-    l: u.update.byteLength,
-    t: u.at.getTime(),
-    a: u.author
-  }));
+  const blobs: Uint8Array[] = [];
+  const items: Array<{ b: number; o: number; l: number; t: number; a: string }> = [];
+  let offset = 1;
+  batches.forEach((batch, b) => {
+    for (const { update, author, at } of batch.updates) {
+      blobs.push(update);
+      items.push({ b: b + 1, o: offset, l: update.byteLength, t: at.getTime(), a: author });
+      offset += update.byteLength;
+    }
+  });
+  const bytes = Buffer.concat(blobs);
 
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     await client.query({ ...LOCK, values: [JSON.stringify(batches.map((b) => docId(b.key)))] });
-    const { rows } = await client.query<{ b: number; last: number }>({
+    const { rows } = await client.query<{ lasts: number[] }>({
       ...INSERT,
       values: [JSON.stringify(keys), JSON.stringify(items), bytes]
     });
-    const last = rows.map((row) => row.last);
+    const last = rows[0]?.lasts ?? [];
     const frames = batches.flatMap((batch, n) =>
       batch.keyframe ? [{ batch, seq: last[n]!, state: batch.keyframe }] : []
     );
