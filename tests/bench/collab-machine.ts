@@ -15,8 +15,8 @@ export type CpuSample = {
   machine: { busy: number; total: number };
 };
 
-/** CPU used since `before`, each in % of one core. */
-export type CpuUse = { self: number; postgres: number; machine: number };
+/** CPU used since `before`, each in % of one core, over `elapsedMs`. */
+export type CpuUse = { self: number; postgres: number; machine: number; elapsedMs: number };
 
 /**
  * Busy and total ticks of the whole machine, from /proc/stat: user nice system idle iowait irq
@@ -70,7 +70,8 @@ export function cpuSince(before: CpuSample): CpuUse {
   return {
     self: ((self.user + self.system) / 1000 / elapsedMs) * 100,
     postgres: ((now.postgresMs - before.postgresMs) / elapsedMs) * 100,
-    machine: (busy / total) * 100 * cpus().length
+    machine: (busy / total) * 100 * cpus().length,
+    elapsedMs
   };
 }
 

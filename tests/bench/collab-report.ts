@@ -26,6 +26,9 @@ export type Point = {
   /** p99 of the event-loop delay of the client process and of the server: how late each ran. */
   clientLoopP99: number;
   serverLoopP99: number;
+  /** The server's garbage-collection pauses in the window: their share of it and the longest. */
+  serverGcPercent: number;
+  serverGcMaxMs: number;
   commitsPerSecond: number;
 };
 
@@ -51,12 +54,33 @@ export const ms = (n: number) => `${n.toFixed(1)} ms`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'missed');
 const percent = (n: number) => `${n.toFixed(0)} %`;
 
-export function table(points: Point[]): string[] {
+/** A mode at a room count, measured `runs.length` times: its figures are the median run's. */
+export type Summary = Point & { runs: number[] };
+
+/**
+ * The run with the median p99 of each (mode, rooms), whole, so that its figures belong together,
+ * with every run's p99 beside it: one run on a shared 2-core machine says little.
+ */
+export function summarize(points: Point[]): Summary[] {
+  const groups = new Map<string, Point[]>();
+  for (const p of points) {
+    const key = `${p.rooms} ${p.mode}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.values()].map((runs) => {
+    const sorted = [...runs].sort((a, b) => a.p99 - b.p99);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+    return { ...median, runs: runs.map((r) => r.p99) };
+  });
+}
+
+export function table(points: Summary[]): string[] {
   const header = [
     'Mode',
     'Rooms',
     'p50',
     'p99',
+    'p99 of each run',
     'max',
     'Updates/s',
     'Server CPU',
@@ -70,6 +94,7 @@ export function table(points: Point[]): string[] {
     String(p.rooms),
     ms(p.p50),
     ms(p.p99),
+    p.runs.map((r) => r.toFixed(1)).join(', '),
     ms(p.max),
     p.updatesPerSecond.toFixed(0),
     percent(p.serverCpu),
@@ -84,7 +109,7 @@ export function table(points: Point[]): string[] {
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)];
 }
 
-export function verdicts(points: Point[], idle: IdleMemory | null, drainMs: number): string[] {
+export function verdicts(points: Summary[], idle: IdleMemory | null, drainMs: number): string[] {
   const lines: string[] = [];
   const find = (mode: ServerMode, rooms: number) =>
     points.find((p) => p.mode === mode && p.rooms === rooms);

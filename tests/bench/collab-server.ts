@@ -13,14 +13,15 @@
  *
  * Prints one JSON line `{"port":N}` on stdout once listening. Then reads commands on stdin, one
  * per line, and answers each with one JSON line on stdout, in order:
- *   stats  {cpu, rss, heapUsed, loopDelayP99Ms, server}: loopDelayP99Ms covers the time since
- *          the previous answer; server is createYjsServer's stats(), null for the relay
+ *   stats  {cpu, rss, heapUsed, loopDelayP99Ms, gc, server}: loopDelayP99Ms and gc cover the
+ *          time since the previous answer; server is createYjsServer's stats(), null for the
+ *          relay
  *   gc     runs the collector twice (when started with --expose-gc), then answers as stats
  *   flush  waits until every received update is in PostgreSQL, then answers as stats
  * Stdin closing, SIGINT or SIGTERM closes the server (flushing documents) and exits.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -32,6 +33,8 @@ export type ServerStats = {
   heapUsed: number;
   /** p99 of this process's event-loop delay since the previous answer, in ms. */
   loopDelayP99Ms: number;
+  /** Garbage-collection pauses since the previous answer: how many, their sum and the longest. */
+  gc: { count: number; totalMs: number; maxMs: number };
   server: YjsServerStats | null;
 };
 
@@ -133,15 +136,26 @@ async function main(): Promise<void> {
 
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count += 1;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
   const snapshot = (): ServerStats => {
     const memory = process.memoryUsage();
     const loopDelayP99Ms = loop.percentile(99) / 1e6;
     loop.reset();
+    const gcSince = gc;
+    gc = { count: 0, totalMs: 0, maxMs: 0 };
     return {
       cpu: process.cpuUsage(),
       rss: memory.rss,
       heapUsed: memory.heapUsed,
       loopDelayP99Ms,
+      gc: gcSince,
       server: mode.stats()
     };
   };

@@ -1,5 +1,5 @@
 /**
- * npm run bench:collab [-- --rooms 50,200,500 --seconds 15 --warmup 5 --idle-rooms 500]
+ * npm run bench:collab [-- --rooms 50,200,500 --repeat 3 --seconds 15 --warmup 5 --idle-rooms 500]
  *
  * N rooms x 2 y-websocket clients, each typing 5 characters per second, against
  *   tandem         the real Yjs server (realtime/) with the PostgreSQL store and doc tokens;
@@ -13,14 +13,21 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createDocTokens, type DocTokens } from '../../realtime/index';
 import { buildServer, startServer, type ServerChild, type ServerMode } from './collab-child';
-import { createRecorder, openRoom, type Recorder, type Room } from './collab-client';
+import { startClients } from './collab-clients';
 import { createBenchDatabase } from './collab-db';
 import { cpuSince, sampleCpu, waitForQuiet } from './collab-machine';
-import { ms, percentile, table, verdicts, type IdleMemory, type Point } from './collab-report';
+import {
+  ms,
+  percentile,
+  summarize,
+  table,
+  verdicts,
+  type IdleMemory,
+  type Point
+} from './collab-report';
 
 const { values: flags } = parseArgs({
   options: {
@@ -30,9 +37,13 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '5' },
     'idle-rooms': { type: 'string', default: '500' },
     'idle-chars': { type: 'string', default: '200' },
-    /** Tries per point while other processes disturb the window; the least disturbed is kept. */
-    attempts: { type: 'string', default: '3' },
-    /** Directory for `node --cpu-prof` profiles of the tandem server children. */
+    /** Runs of each point, modes interleaved; the table shows the median run. */
+    repeat: { type: 'string', default: '3' },
+    /** Tries per run while other processes disturb the window; the least disturbed is kept. */
+    attempts: { type: 'string', default: '1' },
+    /** Processes the clients are spread over (one event loop did not keep up with 1000). */
+    'client-processes': { type: 'string', default: '2' },
+    /** Directory for `node --cpu-prof` profiles of the server children. */
     'cpu-prof': { type: 'string' }
   }
 });
@@ -48,8 +59,11 @@ const DRAIN_MS = 2000;
 const QUIET_CPU = 20;
 const DISTURBED_CPU = 25;
 const ATTEMPTS = Number(flags.attempts);
+const REPEAT = Number(flags.repeat);
 const QUIET_WAIT_MS = 30_000;
-const CONNECT_CONCURRENCY = 25;
+/** Rooms whose sockets open at once. */
+const CONNECT_BATCH = 50;
+const CLIENT_PROCESSES = Number(flags['client-processes']);
 const MB = 1024 * 1024;
 
 function isMode(name: string): name is ServerMode {
@@ -57,6 +71,9 @@ function isMode(name: string): name is ServerMode {
 }
 if (ROOM_COUNTS.some((n) => !(Number.isInteger(n) && n > 0)) || !(WINDOW_S > 0)) {
   throw new Error('--rooms takes positive integers (50,200,500), --seconds a positive number');
+}
+if (!(Number.isInteger(REPEAT) && REPEAT > 0) || !(Number.isInteger(ATTEMPTS) && ATTEMPTS > 0)) {
+  throw new Error('--repeat and --attempts take positive integers');
 }
 if (MODES.length !== flags.modes.split(',').length) {
   throw new Error('--modes takes relay, tandem-memory and tandem');
@@ -105,6 +122,8 @@ async function launch(
   secret: string,
   nodeFlags: string[] = []
 ): Promise<Server> {
+  const profile = flags['cpu-prof'];
+  if (profile) nodeFlags = [...nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profile}`];
   if (mode !== 'tandem') {
     const child = await startServer({ script, mode, secret, nodeFlags });
     const stop = deferCleanup(() => child.stop());
@@ -117,14 +136,7 @@ async function launch(
   }
   const db = await createBenchDatabase(rooms);
   const dropDb = deferCleanup(() => db.drop());
-  const profile = flags['cpu-prof'];
-  const child = await startServer({
-    script,
-    mode,
-    secret,
-    databaseUrl: db.url,
-    nodeFlags: profile ? [...nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profile}`] : nodeFlags
-  });
+  const child = await startServer({ script, mode, secret, databaseUrl: db.url, nodeFlags });
   const stopChild = deferCleanup(() => child.stop());
   return {
     child,
@@ -137,15 +149,13 @@ async function launch(
   };
 }
 
-/** Opens two clients per room, a few rooms at a time, and waits until all are ready. */
-async function connectRooms(
+/** Two URLs per room: the relay takes bare paths, the tandem server a token per participant. */
+async function roomUrls(
   mode: ServerMode,
   server: Server,
-  tokens: DocTokens,
-  recorder: Recorder
-): Promise<Room[]> {
+  tokens: DocTokens
+): Promise<Array<[string, string]>> {
   const base = `ws://127.0.0.1:${server.child.port}/yjs`;
-  const rooms: Room[] = [];
   const url = async (interviewId: string, role: 'interviewer' | 'candidate') => {
     if (mode === 'relay') return `${base}/${interviewId}/code`;
     const token = await tokens.mint({
@@ -157,22 +167,23 @@ async function connectRooms(
     });
     return `${base}/${interviewId}/code?token=${token}`;
   };
-  const ids = [...server.interviewIds];
-  while (ids.length > 0) {
-    const batch = ids.splice(0, CONNECT_CONCURRENCY);
-    await Promise.all(
-      batch.map(async (id) => {
-        const room = openRoom({
-          urls: [await url(id, 'interviewer'), await url(id, 'candidate')],
-          waitForSync: mode !== 'relay',
-          recorder
-        });
-        rooms.push(room);
-        await room.ready;
-      })
-    );
+  return Promise.all(
+    server.interviewIds.map(async (id): Promise<[string, string]> => [
+      await url(id, 'interviewer'),
+      await url(id, 'candidate')
+    ])
+  );
+}
+
+/** Starts the client processes and opens every room, a few at a time. */
+async function connectRooms(mode: ServerMode, server: Server, tokens: DocTokens) {
+  const clients = startClients(CLIENT_PROCESSES);
+  const stop = deferCleanup(() => clients.stop());
+  const urls = await roomUrls(mode, server, tokens);
+  for (let i = 0; i < urls.length; i += CONNECT_BATCH) {
+    await clients.open(urls.slice(i, i + CONNECT_BATCH), mode !== 'relay');
   }
-  return rooms;
+  return { clients, stop };
 }
 
 async function measurePoint(
@@ -183,54 +194,60 @@ async function measurePoint(
   tokens: DocTokens
 ): Promise<Point> {
   const server = await launch(script, mode, roomCount, secret);
-  const recorder = createRecorder();
-  const rooms: Room[] = [];
   try {
-    rooms.push(...(await connectRooms(mode, server, tokens, recorder)));
-    for (const room of rooms) room.startTyping(1000 / CHARS_PER_SECOND);
-    await sleep(WARMUP_S * 1000);
+    const { clients, stop } = await connectRooms(mode, server, tokens);
+    try {
+      await clients.startTyping(1000 / CHARS_PER_SECOND);
+      await sleep(WARMUP_S * 1000);
 
-    const commitsBefore = await server.commits();
-    const before = await server.child.stats();
-    const cpuBefore = sampleCpu();
-    const loop = monitorEventLoopDelay({ resolution: 5 });
-    loop.enable();
-    recorder.from = performance.now();
-    await sleep(WINDOW_S * 1000);
-    recorder.to = performance.now();
-    loop.disable();
-    const cpu = cpuSince(cpuBefore);
-    const after = await server.child.stats();
-    const elapsedMs = recorder.to - recorder.from;
+      const commitsBefore = await server.commits();
+      const before = await server.child.stats();
+      const cpuBefore = sampleCpu();
+      await clients.measure(WINDOW_S * 1000);
+      await sleep(WINDOW_S * 1000);
+      const cpu = cpuSince(cpuBefore);
+      const after = await server.child.stats();
 
-    for (const room of rooms) room.stopTyping();
-    await sleep(DRAIN_MS);
-    // pg_stat_database lags by up to a second; the drain above covers it.
-    const commits = (await server.commits()) - commitsBefore;
-    const cpuMs = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1000;
-    const { latencies } = recorder;
-    const serverCpu = (cpuMs / elapsedMs) * 100;
-    return {
-      mode,
-      rooms: roomCount,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      max: percentile(latencies, 100),
-      updatesPerSecond: latencies.length / (elapsedMs / 1000),
-      sent: recorder.sent,
-      lost: recorder.sent - latencies.length,
-      errors: recorder.errors,
-      serverCpu,
-      clientCpu: cpu.self,
-      postgresCpu: cpu.postgres,
-      otherCpu: Math.max(0, cpu.machine - serverCpu - cpu.self - cpu.postgres),
-      serverRssMb: after.rss / MB,
-      clientLoopP99: loop.percentile(99) / 1e6,
-      serverLoopP99: after.loopDelayP99Ms,
-      commitsPerSecond: commits / (elapsedMs / 1000)
-    };
+      await clients.stopTyping();
+      await sleep(DRAIN_MS);
+      // pg_stat_database lags by up to a second; the drain above covers it.
+      const commits = (await server.commits()) - commitsBefore;
+      const results = await clients.results();
+      await clients.close();
+
+      const windowMs = WINDOW_S * 1000;
+      const percentOfCore = (cpuMs: number) => (cpuMs / cpu.elapsedMs) * 100;
+      const serverCpu = percentOfCore(
+        (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1000
+      );
+      const clientCpu = (results.cpuMs / windowMs) * 100;
+      const { latencies } = results;
+      return {
+        mode,
+        rooms: roomCount,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: percentile(latencies, 100),
+        updatesPerSecond: latencies.length / WINDOW_S,
+        sent: results.sent,
+        lost: results.sent - latencies.length,
+        errors: results.errors,
+        serverCpu,
+        clientCpu,
+        postgresCpu: cpu.postgres,
+        // This process only orchestrates; its few milliseconds count with the clients'.
+        otherCpu: Math.max(0, cpu.machine - serverCpu - clientCpu - cpu.self - cpu.postgres),
+        serverRssMb: after.rss / MB,
+        clientLoopP99: results.loopDelayP99Ms,
+        serverLoopP99: after.loopDelayP99Ms,
+        serverGcPercent: percentOfCore(after.gc.totalMs),
+        serverGcMaxMs: after.gc.maxMs,
+        commitsPerSecond: (commits / windowMs) * 1000
+      };
+    } finally {
+      await stop();
+    }
   } finally {
-    for (const room of rooms) room.close();
     await server.stop();
   }
 }
@@ -246,33 +263,32 @@ async function measureIdleMemory(
   tokens: DocTokens
 ): Promise<IdleMemory> {
   const server = await launch(script, 'tandem', IDLE_ROOMS, secret, ['--expose-gc']);
-  const rooms: Room[] = [];
   try {
     await sleep(1000);
     const empty = await server.child.gc();
-    rooms.push(...(await connectRooms('tandem', server, tokens, createRecorder())));
-    for (const [i, room] of rooms.entries()) {
-      room.fill(IDLE_CHARS);
-      if (i % 25 === 24) await sleep(50);
+    const { clients, stop } = await connectRooms('tandem', server, tokens);
+    try {
+      await clients.fill(IDLE_CHARS);
+      await sleep(1000);
+      await server.child.flush();
+      await sleep(2000);
+      const connected = await server.child.gc();
+      await clients.close();
+      await sleep(2000);
+      const disconnected = await server.child.gc();
+      return {
+        rooms: IDLE_ROOMS,
+        charsPerRoom: 2 * IDLE_CHARS,
+        emptyMb: empty.rss / MB,
+        connectedMb: connected.rss / MB,
+        disconnectedMb: disconnected.rss / MB,
+        heapPerRoomKb: (connected.heapUsed - empty.heapUsed) / 1024 / IDLE_ROOMS,
+        documentsLoaded: disconnected.server?.documents ?? NaN
+      };
+    } finally {
+      await stop();
     }
-    await sleep(1000);
-    await server.child.flush();
-    await sleep(2000);
-    const connected = await server.child.gc();
-    for (const room of rooms.splice(0)) room.close();
-    await sleep(2000);
-    const disconnected = await server.child.gc();
-    return {
-      rooms: IDLE_ROOMS,
-      charsPerRoom: 2 * IDLE_CHARS,
-      emptyMb: empty.rss / MB,
-      connectedMb: connected.rss / MB,
-      disconnectedMb: disconnected.rss / MB,
-      heapPerRoomKb: (connected.heapUsed - empty.heapUsed) / 1024 / IDLE_ROOMS,
-      documentsLoaded: disconnected.server?.documents ?? NaN
-    };
   } finally {
-    for (const room of rooms) room.close();
     await server.stop();
   }
 }
@@ -298,6 +314,8 @@ async function measureLeastDisturbed(
         `${point.otherCpu.toFixed(0)} % of a core (${background.toFixed(0)} % just before); ` +
         `event-loop delay p99 ${ms(point.clientLoopP99)} in the clients, ` +
         `${ms(point.serverLoopP99)} in the server; ` +
+        `server GC ${point.serverGcPercent.toFixed(1)} % of the window, longest pause ` +
+        `${ms(point.serverGcMaxMs)}; ` +
         `${point.commitsPerSecond.toFixed(0)} PostgreSQL commits/s`
     );
     if (!best || point.otherCpu < best.otherCpu) best = point;
@@ -321,16 +339,20 @@ async function main(): Promise<void> {
   );
   const points: Point[] = [];
   for (const rooms of ROOM_COUNTS) {
-    for (const mode of MODES) {
-      const point = await measureLeastDisturbed(script, mode, rooms, secret, tokens, out);
-      points.push(point);
+    for (let run = 0; run < REPEAT; run++) {
+      // Each round starts with another mode, so none always runs first or last.
+      const order = MODES.map((_, i) => MODES[(i + run) % MODES.length]!);
+      for (const mode of order) {
+        points.push(await measureLeastDisturbed(script, mode, rooms, secret, tokens, out));
+      }
     }
   }
   const idle = IDLE_ROOMS > 0 ? await measureIdleMemory(script, secret, tokens) : null;
+  const summaries = summarize(points);
   out('');
-  if (points.length > 0) for (const line of table(points)) out(line);
+  if (summaries.length > 0) for (const line of table(summaries)) out(line);
   out('');
-  for (const line of verdicts(points, idle, DRAIN_MS)) out(line);
+  for (const line of verdicts(summaries, idle, DRAIN_MS)) out(line);
 }
 
 main()
