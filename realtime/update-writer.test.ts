@@ -220,6 +220,22 @@ describe('update writer', () => {
     );
   });
 
+  it('writes a reopened document’s old queue before its new one, never both in one append', async () => {
+    const s = recordingStore();
+    const { writer } = start({ store: s.store, batchMs: 1000 });
+    const before = editedDoc(writer, A);
+    before.type('old');
+    before.log.close();
+    const after = editedDoc(writer, A);
+    // The reopened copy starts from what the old one had, as a reload from the store would.
+    Y.applyUpdate(after.doc, Y.encodeStateAsUpdate(before.doc));
+    after.type('new');
+    await writer.flush();
+    expect(s.appends.every((keys) => keys.length === 1)).toBe(true);
+    expect(s.memory.updatesOf(A).map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(textOf(s.memory, A)).toBe('oldnew');
+  });
+
   it('still writes what a closed document had queued, without a keyframe', async () => {
     const s = recordingStore();
     const { writer } = start({ store: s.store, snapshotEvery: 1, batchMs: 1000 });

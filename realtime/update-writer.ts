@@ -87,7 +87,11 @@ export function createUpdateWriter({
     timer = setTimeout(() => {
       timer = null;
       timerAt = Infinity;
-      void serial(() => write(false));
+      serial(() => write(false)).catch((error: unknown) => {
+        // write() handles the store's failures; anything else is a bug, kept from crashing.
+        logger.error({ err: error }, 'yjs update writer failed');
+        reschedule(tickets);
+      });
     }, delay);
     timer.unref();
   };
@@ -112,7 +116,12 @@ export function createUpdateWriter({
     let budget = maxBatchBytes;
     const taken: Array<{ entry: Entry; count: number; keyframe: boolean }> = [];
     const batches: DocBatch[] = [];
+    const ids = new Set<string>();
     for (const entry of group) {
+      // A document reopened while its old entry still had updates queued: the old ones go first.
+      const id = docId(entry.key);
+      if (ids.has(id)) continue;
+      ids.add(id);
       let count = 0;
       // At least one update per transaction, however large, or a big one would never go.
       while (count < entry.queue.length && (budget > 0 || batches.length + count === 0)) {
