@@ -90,7 +90,8 @@ export function createUpdateWriter({
       serial(() => write(false)).catch((error: unknown) => {
         // write() handles the store's failures; anything else is a bug, kept from crashing.
         logger.error({ err: error }, 'yjs update writer failed');
-        reschedule(tickets);
+        // Later, not at once: the same fault would otherwise spin.
+        if ([...entries].some((e) => e.queue.length > 0)) schedule(Math.max(batchMs, retryMs));
       });
     }, delay);
     timer.unref();
