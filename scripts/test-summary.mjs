@@ -14,9 +14,11 @@ for (const file of process.argv.slice(2)) {
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  // A file that failed to load has no tests in it but must count as a failure.
+  // A file that failed to load, or whose setup failed and skipped its tests, has no failed
+  // test in it but must count as a failure.
   for (const suite of report.testResults ?? []) {
-    if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) failed += 1;
+    const failedTests = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
+    if (suite.status === 'failed' && failedTests.length === 0) failed += 1;
   }
 }
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
