@@ -59,6 +59,8 @@ export function createRoom({ key, store, writer, logger, seed }: RoomOptions): R
   const conns = new Set<Connection>();
   let log: DocLog | null = null;
 
+  const state = (): Uint8Array => Y.encodeStateAsUpdate(settling.current());
+
   const broadcast = (message: Uint8Array, except: unknown): void => {
     for (const conn of conns) if (conn !== except) send(conn, message);
   };
@@ -70,7 +72,7 @@ export function createRoom({ key, store, writer, logger, seed }: RoomOptions): R
     settling.current();
     const docLog = writer.open(key, {
       sinceSnapshot: loaded.updates.length,
-      encodeState: () => Y.encodeStateAsUpdate(settling.current())
+      encodeState: state
     });
     log = docLog;
     if (seed && doc.store.clients.size === 0) {
@@ -142,7 +144,7 @@ export function createRoom({ key, store, writer, logger, seed }: RoomOptions): R
   return {
     key,
     conns,
-    state: () => Y.encodeStateAsUpdate(settling.current()),
+    state,
     ready: load(),
     join(conn) {
       conns.add(conn);

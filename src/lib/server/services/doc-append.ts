@@ -80,17 +80,15 @@ export async function appendBatches(pool: pg.Pool, batches: DocBatch[]): Promise
     i: batch.key.interviewId,
     d: batch.key.doc
   }));
-  const blobs: Uint8Array[] = [];
+  const updates = batches.flatMap((batch) => batch.updates);
+  const { bytes, offsets } = pack(updates.map((u) => u.update));
   const items: Array<{ b: number; o: number; l: number; t: number; a: string }> = [];
-  let offset = 1;
+  let n = 0;
   batches.forEach((batch, b) => {
     for (const { update, author, at } of batch.updates) {
-      blobs.push(update);
-      items.push({ b: b + 1, o: offset, l: update.byteLength, t: at.getTime(), a: author });
-      offset += update.byteLength;
+      items.push({ b: b + 1, o: offsets[n++]!, l: update.byteLength, t: at.getTime(), a: author });
     }
   });
-  const bytes = Buffer.concat(blobs);
 
   const client = await pool.connect();
   let broken: Error | undefined;
