@@ -2,32 +2,22 @@ import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { CloseCode } from './close-codes';
 import { send, type Connection } from './connection';
-import type { Logger } from './logger';
-import {
-  MessageType,
-  encodeAwareness,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeUpdate
-} from './protocol';
-import { createSettlingDoc } from './settling-doc';
-import type { DocKey, DocStore } from './store';
-import type { DocLog, UpdateWriter } from './update-writer';
+import { MessageType, encodeAwareness, encodeSyncMessage, encodeUpdate } from './protocol';
+import type { DocHost } from './doc-host';
+import type { DocKey } from './store';
 
 /** Fills an empty document with starter content; runs on the server, never in a client. */
 export type Seeder = (key: DocKey) => Promise<((doc: Y.Doc) => void) | null>;
 
-/** Origin of the server's own seed transaction; stored with author 'system'. */
-const SEED_ORIGIN = Symbol('seed');
+/** Author of the server's own seed update. */
 export const SYSTEM_AUTHOR = 'system';
 
 export type RoomOptions = {
   key: DocKey;
-  store: DocStore;
-  /** Shared by every room, so that their updates are written together. */
-  writer: UpdateWriter;
-  logger: Logger;
+  /** Holds every room's document and log; this room only relays. */
+  host: DocHost;
   seed?: Seeder;
 };
 
@@ -35,7 +25,7 @@ export type Room = {
   key: DocKey;
   conns: Set<Connection>;
   /** The document's whole state as one update. */
-  state(): Uint8Array;
+  state(): Promise<Uint8Array>;
   /** Resolves once the document is loaded (and seeded); rejects if the store failed. */
   ready: Promise<void>;
   join(conn: Connection): void;
@@ -50,41 +40,48 @@ export type Room = {
 };
 
 /** One loaded document and the sockets editing it. */
-export function createRoom({ key, store, writer, logger, seed }: RoomOptions): Room {
-  const settling = createSettlingDoc({ logger });
-  const doc = settling.current();
-  const awareness = new awarenessProtocol.Awareness(doc);
+export function createRoom({ key, host, seed }: RoomOptions): Room {
+  // Awareness needs a document for its client id; the content lives in the host.
+  const awareness = new awarenessProtocol.Awareness(new Y.Doc());
   // The server is not a participant: no cursor of its own.
   awareness.setLocalState(null);
   const conns = new Set<Connection>();
-  let log: DocLog | null = null;
+  let opened = false;
 
-  const state = (): Uint8Array => Y.encodeStateAsUpdate(settling.current());
+  const state = (): Promise<Uint8Array> => host.diff(key);
 
   const broadcast = (message: Uint8Array, except: unknown): void => {
     for (const conn of conns) if (conn !== except) send(conn, message);
   };
 
-  const load = async (): Promise<void> => {
-    const loaded = await store.load(key);
-    if (loaded.snapshot) settling.add(loaded.snapshot.state);
-    for (const { update } of loaded.updates) settling.add(update);
-    settling.current();
-    const docLog = writer.open(key, {
-      sinceSnapshot: loaded.updates.length,
-      encodeState: state
-    });
-    log = docLog;
-    if (seed && doc.store.clients.size === 0) {
-      const init = await seed(key);
-      // Another load cannot race this one: every connection awaits this same promise.
-      if (init && doc.store.clients.size === 0) {
-        const before = Y.encodeStateVector(doc);
-        doc.transact(() => init(doc), SEED_ORIGIN);
-        docLog.push(Y.encodeStateAsUpdate(doc, before), SYSTEM_AUTHOR);
-        await docLog.flush();
+  /** Answers arrive after the host replies; a socket closed meanwhile just gets nothing. */
+  const reply = (
+    conn: Connection,
+    answer: Promise<Uint8Array>,
+    encode: (bytes: Uint8Array) => Uint8Array
+  ): void => {
+    answer.then(
+      (bytes) => send(conn, encode(bytes)),
+      (error: unknown) => {
+        conn.logger.error({ err: error }, 'yjs document unavailable');
+        conn.ws.close(CloseCode.InternalError, 'document unavailable');
       }
-    }
+    );
+  };
+
+  const load = async (): Promise<void> => {
+    const { empty } = await host.open(key);
+    opened = true;
+    if (!seed || !empty) return;
+    const init = await seed(key);
+    if (!init) return;
+    // No socket's edit is handled before this resolves (every connection awaits `ready`), so
+    // the document is still empty: the seed is written as one update by the server.
+    const starter = new Y.Doc();
+    init(starter);
+    host.add(key, Y.encodeStateAsUpdate(starter), SYSTEM_AUTHOR, Date.now());
+    starter.destroy();
+    await host.flush(key);
   };
 
   awareness.on(
@@ -105,7 +102,10 @@ export function createRoom({ key, store, writer, logger, seed }: RoomOptions): R
   const handleSync = (conn: Connection, decoder: decoding.Decoder, message: Uint8Array): void => {
     const type = decoding.readVarUint(decoder);
     if (type === syncProtocol.messageYjsSyncStep1) {
-      send(conn, encodeSyncStep2(settling.current(), decoding.readVarUint8Array(decoder)));
+      const sv = decoding.readVarUint8Array(decoder).slice();
+      reply(conn, host.diff(key, sv), (diff) =>
+        encodeSyncMessage(syncProtocol.messageYjsSyncStep2, diff)
+      );
       return;
     }
     if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
@@ -126,19 +126,16 @@ export function createRoom({ key, store, writer, logger, seed }: RoomOptions): R
     if (structs.length === 0 && ds.clients.size === 0) return;
     // Copied: a view would keep the socket's whole read buffer alive until written.
     const accepted = update.slice();
-    // The others get the author's own bytes at once, and the log keeps them. The document
-    // emits no update events and applies in batches (settling-doc.ts), since a transaction and
-    // an encoded event per keystroke were most of the server's garbage (docs/benchmarks.md).
-    // Yjs updates are idempotent, so a duplicate costs nothing but bytes, and one whose
-    // dependencies are not here yet waits in each receiver just as it does in the server.
+    // The others get the author's own bytes at once; the host applies and logs those same
+    // bytes. Yjs updates are idempotent, so a duplicate costs nothing but bytes, and one whose
+    // dependencies are not here yet waits in each receiver just as it does in the host.
     broadcast(
       type === syncProtocol.messageYjsUpdate && !decoding.hasContent(decoder)
         ? message
         : encodeUpdate(accepted),
       conn
     );
-    settling.add(accepted);
-    log?.push(accepted, conn.claims.participantId);
+    host.add(key, accepted, conn.claims.participantId, Date.now());
   };
 
   return {
@@ -148,7 +145,9 @@ export function createRoom({ key, store, writer, logger, seed }: RoomOptions): R
     ready: load(),
     join(conn) {
       conns.add(conn);
-      send(conn, encodeSyncStep1(settling.current()));
+      reply(conn, host.stateVector(key), (sv) =>
+        encodeSyncMessage(syncProtocol.messageYjsSyncStep1, sv)
+      );
       const states = [...awareness.getStates().keys()];
       if (states.length > 0) send(conn, encodeAwareness(awareness, states));
     },
@@ -181,12 +180,12 @@ export function createRoom({ key, store, writer, logger, seed }: RoomOptions): R
           throw new Error(`unknown message type ${type}`);
       }
     },
-    flush: () => (log ? log.flush() : Promise.resolve()),
-    pending: () => (log ? log.pending() : 0),
+    flush: () => (opened ? host.flush(key) : Promise.resolve()),
+    pending: () => (opened ? host.pending(key) : 0),
     destroy() {
-      log?.close();
+      if (opened) host.close(key);
+      awareness.doc.destroy();
       awareness.destroy();
-      settling.destroy();
     }
   };
 }

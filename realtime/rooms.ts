@@ -1,14 +1,9 @@
 import type { Logger } from './logger';
 import { createRoom, type Room, type RoomOptions } from './room';
 import { docId as id, type DocKey } from './store';
-import { createUpdateWriter } from './update-writer';
 
-export type RoomsOptions = Omit<RoomOptions, 'key' | 'logger' | 'writer'> & {
+export type RoomsOptions = Omit<RoomOptions, 'key'> & {
   logger: Logger;
-  /** Milliseconds updates wait to be written together. */
-  batchMs: number;
-  /** Updates of a document between keyframes. */
-  snapshotEvery: number;
   /** Milliseconds a document without connections stays loaded. */
   idleUnloadMs: number;
 };
@@ -26,15 +21,9 @@ export type Rooms = {
 };
 
 /** Loaded documents by key: one load per document, shared by every socket that opens it. */
-export function createRooms({
-  idleUnloadMs,
-  logger,
-  batchMs,
-  snapshotEvery,
-  ...roomOptions
-}: RoomsOptions): Rooms {
+export function createRooms({ idleUnloadMs, logger, ...roomOptions }: RoomsOptions): Rooms {
   const entries = new Map<string, Entry>();
-  const writer = createUpdateWriter({ store: roomOptions.store, logger, batchMs, snapshotEvery });
+  const { host } = roomOptions;
 
   const unload = async (entry: Entry): Promise<void> => {
     entry.idle = null;
@@ -62,12 +51,7 @@ export function createRooms({
     acquire(key) {
       let entry = entries.get(id(key));
       if (!entry) {
-        const room = createRoom({
-          ...roomOptions,
-          key,
-          writer,
-          logger: logger.child({ doc: id(key) })
-        });
+        const room = createRoom({ ...roomOptions, key });
         const created: Entry = { room, refs: 0, idle: null };
         entry = created;
         entries.set(id(key), created);
@@ -89,7 +73,7 @@ export function createRooms({
       scheduleIdle(entry);
     },
     all: () => [...entries.values()].map((e) => e.room),
-    flushAll: () => writer.flush(),
+    flushAll: () => host.flush(),
     async closeAll() {
       const all = [...entries.values()];
       entries.clear();
@@ -99,9 +83,9 @@ export function createRooms({
       }
       try {
         // Destroyed rooms' queued updates are still written: this is their last chance.
-        await writer.flush();
+        await host.flush();
       } finally {
-        writer.dispose();
+        await host.dispose();
       }
     }
   };

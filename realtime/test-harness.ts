@@ -70,10 +70,16 @@ export const DEFAULT_CLAIMS: DocClaims = {
 export async function startHarness({
   store = createMemoryDocStore(),
   ...overrides
-}: Partial<Omit<YjsServerOptions, 'store'>> & { store?: MemoryDocStore } = {}): Promise<Harness> {
+}: Partial<YjsServerOptions> & { store?: MemoryDocStore } = {}): Promise<Harness> {
   const tokens = createDocTokens({ secret: TEST_SECRET });
   const logger = createMemoryLogger();
-  const server = createYjsServer({ store, tokens, logger, batchMs: 5, ...overrides });
+  const server = createYjsServer({
+    documents: { store },
+    tokens,
+    logger,
+    batchMs: 5,
+    ...overrides
+  });
   const http: Server = createServer((_req, res) => res.writeHead(404).end());
   http.on('upgrade', (req, socket, head) => server.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

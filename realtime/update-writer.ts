@@ -12,11 +12,14 @@ export type UpdateWriterOptions = {
   maxBatchBytes?: number;
   /** Milliseconds before a document whose write failed is tried again, doubling up to 30 s. */
   retryMs?: number;
+  /** Told after each write how many of a document's oldest queued updates became durable. */
+  onWritten?: (key: DocKey, count: number) => void;
 };
 
 /** One loaded document's view of the writer. */
 export type DocLog = {
-  push(update: Uint8Array, author: string): void;
+  /** `at`: when the server received it; default now. */
+  push(update: Uint8Array, author: string, at?: Date): void;
   pending(): number;
   /** Resolves once every update of this document pushed before the call is durable. */
   flush(): Promise<void>;
@@ -64,7 +67,8 @@ export function createUpdateWriter({
   batchMs,
   snapshotEvery,
   maxBatchBytes = 4 * 1024 * 1024,
-  retryMs = 1000
+  retryMs = 1000,
+  onWritten
 }: UpdateWriterOptions): UpdateWriter {
   const entries = new Set<Entry>();
   let tickets = 0;
@@ -149,6 +153,7 @@ export function createUpdateWriter({
       entry.sinceSnapshot = keyframe ? 0 : entry.sinceSnapshot + count;
       entry.failures = 0;
       entry.lastError = undefined;
+      onWritten?.(entry.key, count);
       if (entry.queue.length === 0 && entry.encodeState === null) entries.delete(entry);
     }
     return true;
@@ -233,9 +238,9 @@ export function createUpdateWriter({
       };
       entries.add(entry);
       return {
-        push(update, author) {
+        push(update, author, at = new Date()) {
           tickets += 1;
-          entry.queue.push({ update, author, at: new Date(), ticket: tickets });
+          entry.queue.push({ update, author, at, ticket: tickets });
           if (entry.failures === 0) schedule(batchMs);
         },
         pending: () => entry.queue.length,

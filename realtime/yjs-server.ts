@@ -6,7 +6,9 @@ import type { Connection } from './connection';
 import type { Logger } from './logger';
 import type { Seeder } from './room';
 import { createRooms } from './rooms';
+import { createLocalDocHost, type DocHost } from './doc-host';
 import type { DocKey, DocStore } from './store';
+import { createWorkerDocHost, type DocWorkerOptions } from './worker-doc-host';
 import { isReadOnlyRole, type DocClaims, type DocTokens } from './tokens';
 import { authorizeUpgrade } from './upgrade-auth';
 
@@ -17,7 +19,12 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export type YjsServerOptions = {
-  store: DocStore;
+  /**
+   * Where documents are kept: a store used in this thread, or `worker`, a module run in a
+   * worker thread that builds its own store (doc-worker.ts). With a worker, applying, encoding
+   * and writing documents never delay an edit on its way to the other sockets.
+   */
+  documents: { store: DocStore } | { worker: DocWorkerOptions };
   tokens: DocTokens;
   logger: Logger;
   /** Which document names may be opened. Default: DEFAULT_DOC_NAME. */
@@ -58,7 +65,7 @@ export type YjsServer = {
 
 export function createYjsServer(options: YjsServerOptions): YjsServer {
   const {
-    store,
+    documents,
     tokens,
     logger,
     allowedDocs = (doc: string) => DEFAULT_DOC_NAME.test(doc),
@@ -76,7 +83,11 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
   // ws itself cuts frames far beyond the cap (1009) so they are never buffered; between the cap
   // and this hard limit we close with our own 4413, which clients can tell apart.
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * 4 });
-  const rooms = createRooms({ store, logger, batchMs, snapshotEvery, idleUnloadMs, seed });
+  const host: DocHost =
+    'store' in documents
+      ? createLocalDocHost({ store: documents.store, logger, batchMs, snapshotEvery })
+      : createWorkerDocHost({ ...documents.worker, logger, batchMs, snapshotEvery });
+  const rooms = createRooms({ host, logger, idleUnloadMs, seed });
   const connections = new Set<Connection>();
   let closing = false;
 
@@ -223,7 +234,7 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
       const room = rooms.acquire(key);
       try {
         await room.ready;
-        return room.state();
+        return await room.state();
       } finally {
         rooms.release(room);
       }

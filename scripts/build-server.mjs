@@ -1,10 +1,11 @@
-// Compiles server.ts to build/server.js so production starts without a
-// TypeScript loader (tsx's hooks cost seconds of start-up). Dependencies stay
-// external and load from node_modules.
+// Compiles server.ts to build/server.js, and the Yjs server's document worker to
+// build/doc-worker.js beside it, so production starts without a TypeScript loader
+// (tsx's hooks cost seconds of start-up). Dependencies stay external and load
+// from node_modules.
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { server: 'server.ts' },
+  entryPoints: { server: 'server.ts', 'doc-worker': 'src/lib/server/services/doc-worker.ts' },
   outdir: 'build',
   bundle: true,
   platform: 'node',

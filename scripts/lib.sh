@@ -52,7 +52,7 @@ ensure_npm_deps() {
 
 # Builds the app when build/ is missing or any source is newer than it.
 ensure_build() {
-  if [ -f build/handler.js ] && [ -f build/server.js ] && [ -z "$(find src static drizzle sandbox realtime interviewer server.ts svelte.config.js vite.config.ts package-lock.json scripts/build-server.mjs -newer build/server.js -print -quit 2>/dev/null)" ]; then
+  if [ -f build/handler.js ] && [ -f build/server.js ] && [ -f build/doc-worker.js ] && [ -z "$(find src static drizzle sandbox realtime interviewer server.ts svelte.config.js vite.config.ts package-lock.json scripts/build-server.mjs -newer build/server.js -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   say "Building the app"

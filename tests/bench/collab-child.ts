@@ -30,7 +30,12 @@ const OUT_DIR = join(root, 'node_modules', '.cache', 'tandem-bench');
  */
 export async function buildServer(): Promise<string> {
   await build({
-    entryPoints: { 'collab-server': join(root, 'tests', 'bench', 'collab-server.ts') },
+    entryPoints: {
+      'collab-server': join(root, 'tests', 'bench', 'collab-server.ts'),
+      // The tandem modes' document workers, found beside collab-server.mjs.
+      'doc-worker': join(root, 'src', 'lib', 'server', 'services', 'doc-worker.ts'),
+      'memory-doc-worker': join(root, 'tests', 'bench', 'collab-memory-worker.ts')
+    },
     outdir: OUT_DIR,
     outExtension: { '.js': '.mjs' },
     bundle: true,

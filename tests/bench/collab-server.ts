@@ -21,6 +21,8 @@
  * Stdin closing, SIGINT or SIGTERM closes the server (flushing documents) and exits.
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { Duplex } from 'node:stream';
@@ -78,18 +80,20 @@ async function tandem(
   secret: string
 ): Promise<Mode & { close(): Promise<void> }> {
   // Loaded only in these modes, so that the relay's RSS is that of a bare ws server.
-  const [{ default: pino }, realtime, { createDatabase }, pgStore] = await Promise.all([
+  const [{ default: pino }, realtime] = await Promise.all([
     import('pino'),
-    import('../../realtime/index'),
-    import('../../src/lib/server/db/client'),
-    import('../../src/lib/server/services/doc-store')
+    import('../../realtime/index')
   ]);
-  // As in src/lib/server/runtime.ts: the default pool and the server's default options.
-  const db = databaseUrl ? createDatabase(databaseUrl) : null;
+  // As in src/lib/server/runtime.ts: the documents in a worker, the server's default options.
+  const here = dirname(fileURLToPath(import.meta.url));
   const logger = pino({ level: 'warn' }, pino.destination(2));
   const batchMs = Number(process.env.BENCH_BATCH_MS ?? '') || undefined;
   const server = realtime.createYjsServer({
-    store: db ? pgStore.createPgDocStore(db) : realtime.createMemoryDocStore(),
+    documents: {
+      worker: databaseUrl
+        ? { entry: join(here, 'doc-worker.mjs'), data: { databaseUrl } }
+        : { entry: join(here, 'memory-doc-worker.mjs') }
+    },
     tokens: realtime.createDocTokens({ secret }),
     logger,
     batchMs
@@ -98,10 +102,7 @@ async function tandem(
     upgrade: (req, socket, head) => server.handleUpgrade(req, socket, head),
     stats: () => server.stats(),
     flush: () => server.flush(),
-    async close() {
-      await server.close();
-      await db?.$client.end();
-    }
+    close: () => server.close()
   };
 }
 

@@ -123,7 +123,13 @@ async function launch(
   nodeFlags: string[] = []
 ): Promise<Server> {
   const profile = flags['cpu-prof'];
-  if (profile) nodeFlags = [...nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profile}`];
+  if (profile)
+    nodeFlags = [
+      ...nodeFlags,
+      '--cpu-prof',
+      '--cpu-prof-interval=100',
+      `--cpu-prof-dir=${profile}`
+    ];
   if (mode !== 'tandem') {
     const child = await startServer({ script, mode, secret, nodeFlags });
     const stop = deferCleanup(() => child.stop());

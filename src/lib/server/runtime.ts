@@ -30,7 +30,7 @@ import { runMigrations } from './db/migrate';
 import { loadEnv, type Env } from './env';
 import { createLogger, type Logger } from './log';
 import { createLoginLimiter, type LoginLimiter } from './services/login-limiter';
-import { createPgDocStore } from './services/doc-store';
+import { docWorkerEntry, type DocWorkerConfig } from './services/doc-worker';
 import { liveQuestions } from './services/live-questions';
 import { createPadRunGateway } from './services/pad-runs';
 import { createPgSessionStore } from './services/session-log';
@@ -120,8 +120,13 @@ export async function bootRuntime(options: BootOptions = {}): Promise<Runtime> {
     const derive = (purpose: string) =>
       createHmac('sha256', env.SESSION_SECRET).update(purpose).digest('base64url');
     const docTokens = createDocTokens({ secret: derive('tandem:yjs') });
+    const databaseUrl = url;
     const yjs = createYjsServer({
-      store: createPgDocStore(database),
+      // Documents and their log live in a worker thread with its own pool, so that applying,
+      // encoding and writing them never delay an edit on its way to the other participants.
+      documents: {
+        worker: { entry: docWorkerEntry(), data: { databaseUrl } satisfies DocWorkerConfig }
+      },
       tokens: docTokens,
       logger: log.child({ component: 'yjs' }),
       // Starter code is written here, once, into an empty pad: never by a browser. An AI

@@ -1,0 +1,270 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DocHost } from './doc-host';
+import {
+  DOC_WORKER_MARK,
+  fromWireError,
+  type AddItem,
+  type DocWorkerData,
+  type FromWorker,
+  type ToWorker
+} from './doc-worker-protocol';
+import type { Logger } from './logger';
+import { docId, type DocKey } from './store';
+
+export type DocWorkerOptions = {
+  /**
+   * The worker's module, a path or file URL: it calls serveDocuments (doc-worker.ts) with its
+   * store factory. A `.ts` module runs through tsx, for development and tests.
+   */
+  entry: string | URL;
+  /** Handed to the module's store factory; must survive structured cloning. */
+  data?: unknown;
+};
+
+export type WorkerDocHostOptions = DocWorkerOptions & {
+  logger: Logger;
+  batchMs: number;
+  snapshotEvery: number;
+};
+
+/**
+ * Milliseconds adds wait to go to the worker together: each message wakes the worker thread,
+ * and a wake per edit cost more CPU than the edits. Requests send what waits first.
+ */
+const ADD_DELAY_MS = 5;
+
+/** Pauses before starting another worker after one died, doubling up to the last. */
+const RESTART_MS = [0, 1000, 2000, 5000, 10_000, 30_000];
+/** Workers that died before serving anything, in a row, before waiting requests are refused. */
+const FAILED_STARTS_BEFORE_REFUSING = 3;
+
+type Request = {
+  message: Extract<ToWorker, { req: number }>;
+  resolve(value: FromWorker & { t: 'reply' }): void;
+  reject(error: Error): void;
+};
+
+/**
+ * Documents in a worker thread (doc-worker.ts). This side keeps every added update until the
+ * worker reports it durable, so if the worker dies, a new one reopens the documents and is
+ * given those updates and the unanswered requests again: nothing accepted is lost, and callers
+ * only see a slower answer. (An update written just before the death may be logged twice;
+ * Yjs updates are idempotent, so playback is unchanged.)
+ */
+export function createWorkerDocHost({
+  entry,
+  data,
+  logger,
+  batchMs,
+  snapshotEvery
+}: WorkerDocHostOptions): DocHost {
+  const url = typeof entry === 'string' ? pathToFileURL(entry) : entry;
+  const workerData: DocWorkerData = { [DOC_WORKER_MARK]: true, batchMs, snapshotEvery, data };
+  const typescript = url.pathname.endsWith('.ts');
+
+  const opened = new Map<string, DocKey>();
+  /** Every document this host was given, for reopening one after a worker died. */
+  const keys = new Map<string, DocKey>();
+  /** Added and not yet reported durable, per document, oldest first. */
+  const retained = new Map<string, AddItem[]>();
+  let retainedTotal = 0;
+  const requests = new Map<number, Request>();
+  let nextReq = 1;
+  let outbox: AddItem[] = [];
+  let drainTimer: NodeJS.Timeout | null = null;
+  let worker: Worker | null = null;
+  let serving = false;
+  let failedStarts = 0;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let stopping = false;
+
+  const post = (message: ToWorker): void => worker?.postMessage(message);
+
+  /** Sends the waiting adds; every request calls this first, so it sees them. */
+  const drain = (): void => {
+    if (drainTimer) clearTimeout(drainTimer);
+    drainTimer = null;
+    if (outbox.length === 0) return;
+    const items = outbox;
+    outbox = [];
+    post({ t: 'add', items });
+  };
+
+  const request = (
+    message: Extract<ToWorker, { req: number }>
+  ): Promise<FromWorker & { t: 'reply' }> => {
+    drain();
+    return new Promise((resolve, reject) => {
+      requests.set(message.req, { message, resolve, reject });
+      post(message);
+    });
+  };
+
+  const answer = async (message: Extract<ToWorker, { req: number }>) => {
+    const reply = await request(message);
+    if (reply.error) throw fromWireError(reply.error);
+    return reply.value;
+  };
+
+  const bytes = async (message: Extract<ToWorker, { req: number }>): Promise<Uint8Array> => {
+    const value = await answer(message);
+    if (!(value instanceof Uint8Array))
+      throw new Error(`document worker answered ${message.t} without bytes`);
+    return value;
+  };
+
+  const onMessage = (message: FromWorker): void => {
+    switch (message.t) {
+      case 'ready':
+        serving = true;
+        return;
+      case 'reply': {
+        const waiting = requests.get(message.req);
+        requests.delete(message.req);
+        failedStarts = 0;
+        waiting?.resolve(message);
+        return;
+      }
+      case 'written':
+        for (const [doc, count] of message.counts) {
+          const items = retained.get(doc);
+          if (!items) continue;
+          const done = Math.min(count, items.length);
+          items.splice(0, done);
+          retainedTotal -= done;
+          if (items.length === 0 && !opened.has(doc)) {
+            retained.delete(doc);
+            keys.delete(doc);
+          }
+        }
+        return;
+      case 'log': {
+        const obj = { ...message.obj };
+        if (obj.err && typeof obj.err === 'object') obj.err = fromWireError(obj.err as never);
+        logger.child({ thread: 'documents', ...message.bindings })[message.level](obj, message.msg);
+        return;
+      }
+    }
+  };
+
+  const start = (): void => {
+    restartTimer = null;
+    serving = false;
+    const started = typescript
+      ? new Worker(throughTsx(url), { eval: true, workerData })
+      : new Worker(url, { workerData });
+    worker = started;
+    started.on('message', onMessage);
+    started.on('error', (error) => logger.error({ err: error }, 'document worker failed'));
+    started.on('exit', (code) => {
+      if (worker !== started) return;
+      worker = null;
+      if (stopping) {
+        const error = new Error('the document worker stopped');
+        for (const waiting of requests.values()) waiting.reject(error);
+        requests.clear();
+        return;
+      }
+      if (!serving) failedStarts += 1;
+      logger.error(
+        { code, pending: retainedTotal, requests: requests.size },
+        'document worker exited; starting another'
+      );
+      if (failedStarts >= FAILED_STARTS_BEFORE_REFUSING) {
+        const error = new Error('the document worker does not start');
+        for (const waiting of requests.values()) waiting.reject(error);
+        requests.clear();
+      }
+      const pause = RESTART_MS[Math.min(failedStarts, RESTART_MS.length - 1)]!;
+      restartTimer = setTimeout(start, pause);
+    });
+    replay();
+  };
+
+  /** A new worker gets the open documents, every update not yet durable, then the requests. */
+  const replay = (): void => {
+    let internal = -1;
+    const closeAfter: string[] = [];
+    for (const [doc, items] of retained) {
+      const key = keys.get(doc);
+      if (!key) continue;
+      post({ t: 'open', req: internal--, key });
+      if (!opened.has(doc)) closeAfter.push(doc);
+      if (items.length > 0) post({ t: 'add', items });
+    }
+    for (const doc of closeAfter) post({ t: 'close', doc });
+    for (const [doc, key] of opened)
+      if (!retained.has(doc)) post({ t: 'open', req: internal--, key });
+    for (const waiting of requests.values()) post(waiting.message);
+  };
+
+  start();
+
+  return {
+    async open(key) {
+      const value = await answer({ t: 'open', req: nextReq++, key });
+      keys.set(docId(key), key);
+      opened.set(docId(key), key);
+      if (!retained.has(docId(key))) retained.set(docId(key), []);
+      return value && 'empty' in value ? value : { empty: false };
+    },
+    add(key, update, author, at) {
+      const doc = docId(key);
+      const item = { doc, update, author, at };
+      let items = retained.get(doc);
+      if (!items) retained.set(doc, (items = []));
+      items.push(item);
+      retainedTotal += 1;
+      outbox.push(item);
+      drainTimer ??= setTimeout(drain, ADD_DELAY_MS);
+    },
+    stateVector: (key) => bytes({ t: 'sv', req: nextReq++, doc: docId(key) }),
+    diff: (key, sv) => bytes({ t: 'diff', req: nextReq++, doc: docId(key), ...(sv ? { sv } : {}) }),
+    async flush(key) {
+      await answer({ t: 'flush', req: nextReq++, doc: key ? docId(key) : null });
+    },
+    pending: (key) => (key ? (retained.get(docId(key))?.length ?? 0) : retainedTotal),
+    close(key) {
+      const doc = docId(key);
+      if (!opened.delete(doc)) return;
+      drain();
+      post({ t: 'close', doc });
+      if (retained.get(doc)?.length === 0) {
+        retained.delete(doc);
+        keys.delete(doc);
+      }
+    },
+    async dispose() {
+      // From here an exit is the end, not a crash to recover from.
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      drain();
+      const running = worker;
+      if (!running) return;
+      try {
+        await answer({ t: 'stop', req: nextReq++ });
+      } finally {
+        await running.terminate();
+      }
+    }
+  };
+}
+
+/**
+ * A worker's source that loads a TypeScript entry through tsx: loader flags given to a worker
+ * do not reach its module loader, so tsx is registered from inside the thread.
+ */
+function throughTsx(entry: URL): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('tsx/package.json');
+  const { exports } = require(manifest) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  const api = pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
+  return `import(${JSON.stringify(api)})
+    .then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })
+    .catch((error) => { console.error(error); process.exit(1); });`;
+}
