@@ -14,7 +14,10 @@ import { createUpdateWriter, type DocLog } from './update-writer';
 export type DocHost = {
   /** Loads a document from the store and starts logging it; `empty` when it has no content. */
   open(key: DocKey): Promise<{ empty: boolean }>;
-  /** An update that parsed as a Yjs update, accepted from `author` at `at` (ms since epoch). */
+  /**
+   * An update that parsed as a Yjs update, accepted from `author` at `at` (ms since epoch).
+   * The host copies what it keeps: `update` may be a view of a socket's buffer.
+   */
   add(key: DocKey, update: Uint8Array, author: string, at: number): void;
   /** The document's state vector, every update added before the call included. */
   stateVector(key: DocKey): Promise<Uint8Array>;
@@ -26,6 +29,11 @@ export type DocHost = {
   pending(key?: DocKey): number;
   /** Unloads a document; its updates still queued are still written. */
   close(key: DocKey): void;
+  /**
+   * Collects garbage where the documents live, when the process runs with --expose-gc: a
+   * worker thread has a heap of its own, out of reach of the main thread's gc().
+   */
+  collectGarbage(): Promise<void>;
   /** After flush(): stops timers (and the worker). Queued updates stay unwritten. */
   dispose(): Promise<void>;
 };
@@ -77,8 +85,10 @@ export function createLocalDocHost({
     },
     add(key, update, author, at) {
       const { settling, log } = loaded(key);
-      settling.add(update);
-      log.push(update, author, new Date(at));
+      // Copied: a view would keep the socket's whole read buffer alive until written.
+      const own = update.slice();
+      settling.add(own);
+      log.push(own, author, new Date(at));
     },
     stateVector: async (key) => Y.encodeStateVector(loaded(key).settling.current()),
     diff: async (key, sv) => Y.encodeStateAsUpdate(loaded(key).settling.current(), sv),
@@ -93,6 +103,9 @@ export function createLocalDocHost({
       docs.delete(docId(key));
       entry.log.close();
       entry.settling.destroy();
+    },
+    async collectGarbage() {
+      globalThis.gc?.();
     },
     async dispose() {
       writer.dispose();

@@ -1,4 +1,5 @@
 import type { DocKey } from './store';
+import type { PackedUpdates } from './update-batch';
 
 /**
  * Messages between the Yjs server's thread and its document worker (worker-doc-host.ts and
@@ -18,17 +19,20 @@ export type DocWorkerData = {
   data: unknown;
 };
 
-export type AddItem = { doc: string; update: Uint8Array; author: string; at: number };
-
 export type ToWorker =
   | { t: 'open'; req: number; key: DocKey }
-  /** Updates of open documents, in the order they were accepted. */
-  | { t: 'add'; items: AddItem[] }
+  /**
+   * Updates of open documents, in the order they were accepted. `replay`: sent again to a new
+   * worker, so updates of documents no longer open were already written and are skipped.
+   */
+  | { t: 'add'; batch: PackedUpdates; replay?: boolean }
   | { t: 'sv'; req: number; doc: string }
   | { t: 'diff'; req: number; doc: string; sv?: Uint8Array }
   /** doc null: every document. */
   | { t: 'flush'; req: number; doc: string | null }
   | { t: 'close'; doc: string }
+  /** Runs the collector twice when the process was started with --expose-gc. */
+  | { t: 'gc'; req: number }
   /** Stops the writer and closes the store; the worker then exits. */
   | { t: 'stop'; req: number };
 

@@ -1,8 +1,9 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createLocalDocHost } from './doc-host';
 import {
   toWireError,
-  type AddItem,
   type DocWorkerData,
   type FromWorker,
   type LogLevel,
@@ -11,6 +12,7 @@ import {
 } from './doc-worker-protocol';
 import type { Logger } from './logger';
 import type { DocKey, DocStore } from './store';
+import { readBatch } from './update-batch';
 
 /** True in a thread started by worker-doc-host.ts: an entry serves only there. */
 export function isDocWorker(): boolean {
@@ -38,6 +40,7 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
   const post = (message: FromWorker): void => port.postMessage(message);
 
   const logger = workerLogger(post, {});
+  yieldToSockets(logger);
   let written: Array<[string, number]> = [];
   const host = (store: DocStore) =>
     createLocalDocHost({
@@ -119,9 +122,13 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
         track(doc, pending ? pending.then(load) : load());
         return;
       }
-      case 'add':
-        for (const item of message.items) after(item.doc, () => add(h, item));
+      case 'add': {
+        const { replay = false } = message;
+        readBatch(message.batch, (doc, update, author, at) =>
+          after(doc, () => add(h, { doc, update, author, at, replay }))
+        );
         return;
+      }
       case 'sv':
         after(message.doc, () => reply(message.req, () => h.stateVector(keyOf(message.doc))));
         return;
@@ -147,6 +154,12 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
           if (key) h.close(key);
         });
         return;
+      case 'gc':
+        reply(message.req, async () => {
+          globalThis.gc?.();
+          globalThis.gc?.();
+        });
+        return;
       case 'stop':
         reply(message.req, async () => {
           await h.dispose();
@@ -158,10 +171,13 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
     }
   };
 
-  const add = (h: ReturnType<typeof host>, item: AddItem): void => {
+  type Item = { doc: string; update: Uint8Array; author: string; at: number; replay: boolean };
+  const add = (h: ReturnType<typeof host>, item: Item): void => {
     const key = keys.get(item.doc);
     if (!key) {
-      logger.error({ doc: item.doc }, 'update for a document that is not open; dropped');
+      if (!item.replay) {
+        logger.error({ doc: item.doc }, 'update for a document that is not open; dropped');
+      }
       return;
     }
     h.add(key, item.update, item.author, item.at);
@@ -206,4 +222,26 @@ function workerLogger(post: (m: FromWorker) => void, bindings: Record<string, un
     error: line('error'),
     child: (more) => workerLogger(post, { ...bindings, ...more })
   };
+}
+
+/** Niceness of the worker thread: below the socket thread, which it must not delay. */
+const WORKER_NICE = 19;
+
+/**
+ * Lowers this thread's scheduling priority (Linux: a thread is its own task, /proc/thread-self
+ * names its id). When the cores are busy, the socket thread and the clients' processes run
+ * before applying and writing, which can wait a few milliseconds without anyone noticing.
+ */
+function yieldToSockets(logger: Logger): void {
+  let tid: number;
+  try {
+    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return; // Not Linux: the worker keeps the process's priority.
+  }
+  try {
+    setPriority(tid, WORKER_NICE);
+  } catch (error) {
+    logger.debug({ err: error }, 'document worker keeps its priority');
+  }
 }

@@ -124,18 +124,16 @@ export function createRoom({ key, host, seed }: RoomOptions): Room {
     const { structs, ds } = Y.decodeUpdate(update);
     // A client with nothing new answers sync with an empty update: nothing to apply or keep.
     if (structs.length === 0 && ds.clients.size === 0) return;
-    // Copied: a view would keep the socket's whole read buffer alive until written.
-    const accepted = update.slice();
     // The others get the author's own bytes at once; the host applies and logs those same
     // bytes. Yjs updates are idempotent, so a duplicate costs nothing but bytes, and one whose
     // dependencies are not here yet waits in each receiver just as it does in the host.
     broadcast(
       type === syncProtocol.messageYjsUpdate && !decoding.hasContent(decoder)
         ? message
-        : encodeUpdate(accepted),
+        : encodeUpdate(update),
       conn
     );
-    host.add(key, accepted, conn.claims.participantId, Date.now());
+    host.add(key, update, conn.claims.participantId, Date.now());
   };
 
   return {

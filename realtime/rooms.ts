@@ -16,6 +16,7 @@ export type Rooms = {
   release(room: Room): void;
   all(): Room[];
   flushAll(): Promise<void>;
+  collectGarbage(): Promise<void>;
   /** Flushes and destroys every room. */
   closeAll(): Promise<void>;
 };
@@ -74,6 +75,7 @@ export function createRooms({ idleUnloadMs, logger, ...roomOptions }: RoomsOptio
     },
     all: () => [...entries.values()].map((e) => e.room),
     flushAll: () => host.flush(),
+    collectGarbage: () => host.collectGarbage(),
     async closeAll() {
       const all = [...entries.values()];
       entries.clear();

@@ -6,13 +6,13 @@ import type { DocHost } from './doc-host';
 import {
   DOC_WORKER_MARK,
   fromWireError,
-  type AddItem,
   type DocWorkerData,
   type FromWorker,
   type ToWorker
 } from './doc-worker-protocol';
 import type { Logger } from './logger';
 import { docId, type DocKey } from './store';
+import { createBatchBuilder, createRetention, type BatchBuilder } from './update-batch';
 
 export type DocWorkerOptions = {
   /**
@@ -66,14 +66,12 @@ export function createWorkerDocHost({
   const typescript = url.pathname.endsWith('.ts');
 
   const opened = new Map<string, DocKey>();
-  /** Every document this host was given, for reopening one after a worker died. */
+  /** Open documents, and closed ones with updates not yet written: what a new worker reopens. */
   const keys = new Map<string, DocKey>();
-  /** Added and not yet reported durable, per document, oldest first. */
-  const retained = new Map<string, AddItem[]>();
-  let retainedTotal = 0;
+  const retention = createRetention();
   const requests = new Map<number, Request>();
   let nextReq = 1;
-  let outbox: AddItem[] = [];
+  let outbox: BatchBuilder | null = null;
   let drainTimer: NodeJS.Timeout | null = null;
   let worker: Worker | null = null;
   let serving = false;
@@ -87,10 +85,15 @@ export function createWorkerDocHost({
   const drain = (): void => {
     if (drainTimer) clearTimeout(drainTimer);
     drainTimer = null;
-    if (outbox.length === 0) return;
-    const items = outbox;
-    outbox = [];
-    post({ t: 'add', items });
+    if (!outbox) return;
+    const batch = outbox.finish();
+    outbox = null;
+    retention.keep(batch);
+    post({ t: 'add', batch });
+  };
+
+  const forget = (doc: string): void => {
+    if (!opened.has(doc) && retention.pending(doc) === 0) keys.delete(doc);
   };
 
   const request = (
@@ -130,15 +133,8 @@ export function createWorkerDocHost({
       }
       case 'written':
         for (const [doc, count] of message.counts) {
-          const items = retained.get(doc);
-          if (!items) continue;
-          const done = Math.min(count, items.length);
-          items.splice(0, done);
-          retainedTotal -= done;
-          if (items.length === 0 && !opened.has(doc)) {
-            retained.delete(doc);
-            keys.delete(doc);
-          }
+          retention.written(doc, count);
+          forget(doc);
         }
         return;
       case 'log': {
@@ -170,7 +166,7 @@ export function createWorkerDocHost({
       }
       if (!serving) failedStarts += 1;
       logger.error(
-        { code, pending: retainedTotal, requests: requests.size },
+        { code, pending: retention.pending(), requests: requests.size },
         'document worker exited; starting another'
       );
       if (failedStarts >= FAILED_STARTS_BEFORE_REFUSING) {
@@ -184,20 +180,17 @@ export function createWorkerDocHost({
     replay();
   };
 
-  /** A new worker gets the open documents, every update not yet durable, then the requests. */
+  /**
+   * A new worker gets the documents, every batch not yet all written, then the requests.
+   * Documents closed since are opened only for their updates still pending, then closed. The
+   * new worker writes the batches whole, so an update already written may be written twice.
+   */
   const replay = (): void => {
     let internal = -1;
-    const closeAfter: string[] = [];
-    for (const [doc, items] of retained) {
-      const key = keys.get(doc);
-      if (!key) continue;
-      post({ t: 'open', req: internal--, key });
-      if (!opened.has(doc)) closeAfter.push(doc);
-      if (items.length > 0) post({ t: 'add', items });
-    }
-    for (const doc of closeAfter) post({ t: 'close', doc });
-    for (const [doc, key] of opened)
-      if (!retained.has(doc)) post({ t: 'open', req: internal--, key });
+    retention.rewind(new Set(keys.keys()));
+    for (const key of keys.values()) post({ t: 'open', req: internal--, key });
+    for (const batch of retention.batches()) post({ t: 'add', batch, replay: true });
+    for (const doc of keys.keys()) if (!opened.has(doc)) post({ t: 'close', doc });
     for (const waiting of requests.values()) post(waiting.message);
   };
 
@@ -208,17 +201,11 @@ export function createWorkerDocHost({
       const value = await answer({ t: 'open', req: nextReq++, key });
       keys.set(docId(key), key);
       opened.set(docId(key), key);
-      if (!retained.has(docId(key))) retained.set(docId(key), []);
       return value && 'empty' in value ? value : { empty: false };
     },
     add(key, update, author, at) {
-      const doc = docId(key);
-      const item = { doc, update, author, at };
-      let items = retained.get(doc);
-      if (!items) retained.set(doc, (items = []));
-      items.push(item);
-      retainedTotal += 1;
-      outbox.push(item);
+      outbox ??= createBatchBuilder(at);
+      outbox.push(docId(key), update, author, at);
       drainTimer ??= setTimeout(drain, ADD_DELAY_MS);
     },
     stateVector: (key) => bytes({ t: 'sv', req: nextReq++, doc: docId(key) }),
@@ -226,16 +213,19 @@ export function createWorkerDocHost({
     async flush(key) {
       await answer({ t: 'flush', req: nextReq++, doc: key ? docId(key) : null });
     },
-    pending: (key) => (key ? (retained.get(docId(key))?.length ?? 0) : retainedTotal),
+    pending(key) {
+      drain();
+      return retention.pending(key ? docId(key) : undefined);
+    },
     close(key) {
       const doc = docId(key);
       if (!opened.delete(doc)) return;
       drain();
       post({ t: 'close', doc });
-      if (retained.get(doc)?.length === 0) {
-        retained.delete(doc);
-        keys.delete(doc);
-      }
+      forget(doc);
+    },
+    async collectGarbage() {
+      await answer({ t: 'gc', req: nextReq++ });
     },
     async dispose() {
       // From here an exit is the end, not a crash to recover from.

@@ -53,6 +53,11 @@ export type YjsServer = {
   /** Refuses new sockets, closes open ones, flushes everything; the SIGTERM path calls this. */
   close(): Promise<void>;
   stats(): YjsServerStats;
+  /**
+   * Runs the collector where the documents live, for memory measurements: only when the
+   * process was started with --expose-gc, and otherwise does nothing.
+   */
+  collectGarbage(): Promise<void>;
   /** A document's whole state as one update, loading (and seeding) it if no one has it open. */
   read(key: DocKey): Promise<Uint8Array>;
   /** Closes the matching sockets with a code, e.g. the candidate's when a session ends. */
@@ -226,6 +231,7 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
       );
     },
     flush: () => rooms.flushAll(),
+    collectGarbage: () => rooms.collectGarbage(),
     close() {
       shutdownDone ??= shutdown();
       return shutdownDone;

@@ -16,7 +16,8 @@
  *   stats  {cpu, rss, heapUsed, loopDelayP99Ms, gc, server}: loopDelayP99Ms and gc cover the
  *          time since the previous answer; server is createYjsServer's stats(), null for the
  *          relay
- *   gc     runs the collector twice (when started with --expose-gc), then answers as stats
+ *   gc     runs the collector twice in every thread (when started with --expose-gc), then
+ *          answers as stats
  *   flush  waits until every received update is in PostgreSQL, then answers as stats
  * Stdin closing, SIGINT or SIGTERM closes the server (flushing documents) and exits.
  */
@@ -41,7 +42,13 @@ export type ServerStats = {
 };
 
 type Upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
-type Mode = { upgrade: Upgrade; stats(): YjsServerStats | null; flush(): Promise<void> };
+type Mode = {
+  upgrade: Upgrade;
+  stats(): YjsServerStats | null;
+  flush(): Promise<void>;
+  /** Garbage of heaps other than the main thread's (the document worker's). */
+  collectGarbage(): Promise<void>;
+};
 
 function relay(): Mode & { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true });
@@ -68,6 +75,7 @@ function relay(): Mode & { close(): Promise<void> } {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
     stats: () => null,
     flush: async () => undefined,
+    collectGarbage: async () => undefined,
     close: () => {
       for (const ws of wss.clients) ws.terminate();
       return new Promise((resolve) => wss.close(() => resolve()));
@@ -102,6 +110,7 @@ async function tandem(
     upgrade: (req, socket, head) => server.handleUpgrade(req, socket, head),
     stats: () => server.stats(),
     flush: () => server.flush(),
+    collectGarbage: () => server.collectGarbage(),
     close: () => server.close()
   };
 }
@@ -170,6 +179,7 @@ async function main(): Promise<void> {
       .then(async () => {
         const command = line.trim();
         if (command === 'gc') {
+          await mode.collectGarbage();
           globalThis.gc?.();
           globalThis.gc?.();
         } else if (command === 'flush') {

@@ -320,7 +320,7 @@ async function measureLeastDisturbed(
         `${point.otherCpu.toFixed(0)} % of a core (${background.toFixed(0)} % just before); ` +
         `event-loop delay p99 ${ms(point.clientLoopP99)} in the clients, ` +
         `${ms(point.serverLoopP99)} in the server; ` +
-        `server GC ${point.serverGcPercent.toFixed(1)} % of the window, longest pause ` +
+        `socket-thread GC ${point.serverGcPercent.toFixed(1)} % of the window, longest pause ` +
         `${ms(point.serverGcMaxMs)}; ` +
         `${point.commitsPerSecond.toFixed(0)} PostgreSQL commits/s`
     );
