@@ -34,7 +34,7 @@ export type WorkerDocHostOptions = DocWorkerOptions & {
  * Milliseconds adds wait to go to the worker together: each message wakes the worker thread,
  * and a wake per edit cost more CPU than the edits. Requests send what waits first.
  */
-const ADD_DELAY_MS = 5;
+const ADD_DELAY_MS = 10;
 
 /** Pauses before starting another worker after one died, doubling up to the last. */
 const RESTART_MS = [0, 1000, 2000, 5000, 10_000, 30_000];

@@ -19,6 +19,8 @@ export type Point = {
   errors: number;
   /** CPU in % of one core: the server child, the client process, all of PostgreSQL, the rest. */
   serverCpu: number;
+  /** The server's main thread alone, which relays every edit (the rest is its workers). */
+  socketThreadCpu: number;
   clientCpu: number;
   postgresCpu: number;
   otherCpu: number;
@@ -84,6 +86,7 @@ export function table(points: Summary[]): string[] {
     'max',
     'Updates/s',
     'Server CPU',
+    'Socket thread',
     'Server RSS',
     'Clients CPU',
     'PostgreSQL CPU',
@@ -98,6 +101,7 @@ export function table(points: Summary[]): string[] {
     ms(p.max),
     p.updatesPerSecond.toFixed(0),
     percent(p.serverCpu),
+    percent(p.socketThreadCpu),
     `${p.serverRssMb.toFixed(0)} MB`,
     percent(p.clientCpu),
     percent(p.postgresCpu),

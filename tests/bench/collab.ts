@@ -226,6 +226,7 @@ async function measurePoint(
       const serverCpu = percentOfCore(
         (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1000
       );
+      const socketThreadCpu = percentOfCore(after.mainThreadCpuMs - before.mainThreadCpuMs);
       const clientCpu = (results.cpuMs / windowMs) * 100;
       const { latencies } = results;
       return {
@@ -239,6 +240,7 @@ async function measurePoint(
         lost: results.sent - latencies.length,
         errors: results.errors,
         serverCpu,
+        socketThreadCpu,
         clientCpu,
         postgresCpu: cpu.postgres,
         // This process only orchestrates; its few milliseconds count with the clients'.
@@ -316,7 +318,8 @@ async function measureLeastDisturbed(
     const background = await waitForQuiet(QUIET_CPU, QUIET_WAIT_MS);
     const point = await measurePoint(script, mode, rooms, secret, tokens);
     out(
-      `  ${mode} ${rooms}, attempt ${attempt}: p99 ${ms(point.p99)}; other processes ` +
+      `  ${mode} ${rooms}, attempt ${attempt}: p99 ${ms(point.p99)}; ` +
+        `socket thread ${point.socketThreadCpu.toFixed(0)} % of a core; other processes ` +
         `${point.otherCpu.toFixed(0)} % of a core (${background.toFixed(0)} % just before); ` +
         `event-loop delay p99 ${ms(point.clientLoopP99)} in the clients, ` +
         `${ms(point.serverLoopP99)} in the server; ` +
