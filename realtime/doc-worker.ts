@@ -124,9 +124,11 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
       }
       case 'add': {
         const { replay = false } = message;
-        readBatch(message.batch, (doc, update, author, at) =>
-          after(doc, () => add(h, { doc, update, author, at, replay }))
-        );
+        readBatch(message.batch, (doc, update, author, at) => {
+          // Nearly always: the document is loaded, and nothing of it waits.
+          if (!loading.has(doc)) add(h, { doc, update, author, at, replay });
+          else after(doc, () => add(h, { doc, update, author, at, replay }));
+        });
         return;
       }
       case 'sv':
@@ -180,7 +182,11 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
       }
       return;
     }
-    h.add(key, item.update, item.author, item.at);
+    try {
+      h.add(key, item.update, item.author, item.at);
+    } catch (error) {
+      logger.error({ err: error, doc: item.doc }, 'update could not be added');
+    }
   };
 
   let closeStore: (() => Promise<void>) | undefined;

@@ -153,7 +153,10 @@ export function createWorkerDocHost({
       ? new Worker(throughTsx(url), { eval: true, workerData })
       : new Worker(url, { workerData });
     worker = started;
-    started.on('message', onMessage);
+    // A dead worker's last messages must not count against what its successor was given.
+    started.on('message', (message: FromWorker) => {
+      if (worker === started) onMessage(message);
+    });
     started.on('error', (error) => logger.error({ err: error }, 'document worker failed'));
     started.on('exit', (code) => {
       if (worker !== started) return;
