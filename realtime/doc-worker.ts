@@ -1,7 +1,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { createLocalDocHost } from './doc-host';
+import { createLocalDocHost, type DocHost } from './doc-host';
 import {
   toWireError,
   type DocWorkerData,
@@ -11,7 +11,7 @@ import {
   DOC_WORKER_MARK
 } from './doc-worker-protocol';
 import type { Logger } from './logger';
-import type { DocKey, DocStore } from './store';
+import { docId, type DocKey, type DocStore } from './store';
 import { readBatch } from './update-batch';
 
 /** True in a thread started by worker-doc-host.ts: an entry serves only there. */
@@ -42,7 +42,7 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
   const logger = workerLogger(post, {});
   yieldToSockets(logger);
   let written: Array<[string, number]> = [];
-  const host = (store: DocStore) =>
+  const host = (store: DocStore): DocHost =>
     createLocalDocHost({
       store,
       logger,
@@ -56,7 +56,7 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
             written = [];
           });
         }
-        written.push([`${key.interviewId}/${key.doc}`, count]);
+        written.push([docId(key), count]);
       }
     });
 
@@ -64,7 +64,7 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
   /** Documents still loading: what arrives for one waits for its load, in order. */
   const loading = new Map<string, Promise<unknown>>();
   let early: ToWorker[] | null = [];
-  let docs: ReturnType<typeof host> | null = null;
+  let docs: DocHost | null = null;
 
   const reply = (req: number, work: () => Promise<Uint8Array | { empty: boolean } | void>) => {
     let answer: Promise<Uint8Array | { empty: boolean } | void>;
@@ -106,11 +106,11 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
     return key;
   };
 
-  const handle = (message: ToWorker, h: ReturnType<typeof host>): void => {
+  const handle = (message: ToWorker, h: DocHost): void => {
     switch (message.t) {
       case 'open': {
         const { key, req } = message;
-        const doc = `${key.interviewId}/${key.doc}`;
+        const doc = docId(key);
         const load = (): Promise<unknown> => {
           keys.set(doc, key);
           const opened = h.open(key);
@@ -174,7 +174,7 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
   };
 
   type Item = { doc: string; update: Uint8Array; author: string; at: number; replay: boolean };
-  const add = (h: ReturnType<typeof host>, item: Item): void => {
+  const add = (h: DocHost, item: Item): void => {
     const key = keys.get(item.doc);
     if (!key) {
       if (!item.replay) {
