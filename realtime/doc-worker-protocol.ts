@@ -1,5 +1,4 @@
 import type { DocKey } from './store';
-import type { PackedUpdates } from './update-batch';
 
 /**
  * Messages between the Yjs server's thread and its document worker (worker-doc-host.ts and
@@ -22,10 +21,11 @@ export type DocWorkerData = {
 export type ToWorker =
   | { t: 'open'; req: number; key: DocKey }
   /**
-   * Updates of open documents, in the order they were accepted. `replay`: sent again to a new
-   * worker, so updates of documents no longer open were already written and are skipped.
+   * Updates of open documents, in the order they were accepted: a batch's bytes (update-batch.ts).
+   * `replay`: sent again to a new worker, so updates of documents no longer open were already
+   * written and are skipped.
    */
-  | { t: 'add'; batch: PackedUpdates; replay?: boolean }
+  | { t: 'add'; bytes: Uint8Array; replay?: boolean }
   | { t: 'sv'; req: number; doc: string }
   | { t: 'diff'; req: number; doc: string; sv?: Uint8Array }
   /** doc null: every document. */

@@ -124,7 +124,7 @@ export function serveDocuments(createStore: (data: unknown) => Promise<WorkerSto
       }
       case 'add': {
         const { replay = false } = message;
-        readBatch(message.batch, (doc, update, author, at) => {
+        readBatch(message.bytes, (doc, update, author, at) => {
           // Nearly always: the document is loaded, and nothing of it waits.
           if (!loading.has(doc)) add(h, { doc, update, author, at, replay });
           else after(doc, () => add(h, { doc, update, author, at, replay }));

@@ -2,18 +2,17 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 
 /**
- * Accepted updates on their way to the document worker, packed as one byte string: a message
- * of many small objects cost more to clone than its updates weigh, so each update is written
- * as [doc index][author index][ms after `start`][bytes] against tables of the batch's strings.
+ * Accepted updates on their way to the document worker, packed as one byte string: cloning a
+ * message costs per object and per string, far more than its bytes, so the worker is sent
+ * `bytes` alone. They hold the batch's string tables (documents, authors), its start time, then
+ * each update as [doc index][author index][ms after start][bytes]. `docs` and `counts` stay on
+ * this side, for the retention's bookkeeping.
  */
 export type PackedUpdates = {
   docs: string[];
-  authors: string[];
-  /** Milliseconds since the epoch that item times count from. */
-  start: number;
-  bytes: Uint8Array;
   /** Updates in the batch, per document, in `docs` order. */
   counts: number[];
+  bytes: Uint8Array;
 };
 
 export type BatchBuilder = {
@@ -24,7 +23,7 @@ export type BatchBuilder = {
 };
 
 export function createBatchBuilder(start: number): BatchBuilder {
-  const encoder = encoding.createEncoder();
+  const items = encoding.createEncoder();
   const docs = new Map<string, number>();
   const authors = new Map<string, number>();
   const counts: number[] = [];
@@ -37,37 +36,47 @@ export function createBatchBuilder(start: number): BatchBuilder {
     }
     return found;
   };
+  const writeTable = (encoder: encoding.Encoder, table: Map<string, number>): void => {
+    encoding.writeVarUint(encoder, table.size);
+    for (const value of table.keys()) encoding.writeVarString(encoder, value);
+  };
   return {
     push(doc, update, author, at) {
       const d = index(docs, doc);
       counts[d] = (counts[d] ?? 0) + 1;
-      encoding.writeVarUint(encoder, d);
-      encoding.writeVarUint(encoder, index(authors, author));
-      encoding.writeVarUint(encoder, Math.max(0, at - start));
-      encoding.writeVarUint8Array(encoder, update);
+      encoding.writeVarUint(items, d);
+      encoding.writeVarUint(items, index(authors, author));
+      encoding.writeVarUint(items, Math.max(0, at - start));
+      encoding.writeVarUint8Array(items, update);
       size += 1;
     },
     size: () => size,
-    finish: () => ({
-      docs: [...docs.keys()],
-      authors: [...authors.keys()],
-      start,
-      bytes: encoding.toUint8Array(encoder),
-      counts
-    })
+    finish() {
+      const head = encoding.createEncoder();
+      writeTable(head, docs);
+      writeTable(head, authors);
+      encoding.writeVarUint(head, start);
+      encoding.writeUint8Array(head, encoding.toUint8Array(items));
+      return { docs: [...docs.keys()], counts, bytes: encoding.toUint8Array(head) };
+    }
   };
 }
 
-/** Calls `visit` for each update of a batch, in the order they were pushed. */
+/** Calls `visit` for each update of a batch's bytes, in the order they were pushed. */
 export function readBatch(
-  batch: PackedUpdates,
+  bytes: Uint8Array,
   visit: (doc: string, update: Uint8Array, author: string, at: number) => void
 ): void {
-  const decoder = decoding.createDecoder(batch.bytes);
+  const decoder = decoding.createDecoder(bytes);
+  const readTable = (): string[] =>
+    Array.from({ length: decoding.readVarUint(decoder) }, () => decoding.readVarString(decoder));
+  const docs = readTable();
+  const authors = readTable();
+  const start = decoding.readVarUint(decoder);
   while (decoding.hasContent(decoder)) {
-    const doc = batch.docs[decoding.readVarUint(decoder)];
-    const author = batch.authors[decoding.readVarUint(decoder)];
-    const at = batch.start + decoding.readVarUint(decoder);
+    const doc = docs[decoding.readVarUint(decoder)];
+    const author = authors[decoding.readVarUint(decoder)];
+    const at = start + decoding.readVarUint(decoder);
     const update = decoding.readVarUint8Array(decoder);
     if (doc === undefined || author === undefined) throw new Error('malformed update batch');
     visit(doc, update, author, at);

@@ -26,15 +26,21 @@ export type DocWorkerOptions = {
 
 export type WorkerDocHostOptions = DocWorkerOptions & {
   logger: Logger;
+  /**
+   * Milliseconds an update may wait before it is written. Here, it is how long adds wait to go
+   * to the worker together, which writes each batch as it arrives: every message wakes the
+   * other thread, and a wake costs the sending thread tens of microseconds, so one a tick rather
+   * than one an edit. Requests send what waits first, so nobody reads a stale document.
+   */
   batchMs: number;
   snapshotEvery: number;
 };
 
 /**
- * Milliseconds adds wait to go to the worker together: each message wakes the worker thread,
- * and a wake per edit cost more CPU than the edits. Requests send what waits first.
+ * How long the worker's writer waits after a batch arrives: none, as the batch already holds a
+ * tick of edits. Batches that arrive while a write is in flight go out together after it.
  */
-const ADD_DELAY_MS = 10;
+const WORKER_WRITE_DELAY_MS = 0;
 
 /** Pauses before starting another worker after one died, doubling up to the last. */
 const RESTART_MS = [0, 1000, 2000, 5000, 10_000, 30_000];
@@ -62,7 +68,12 @@ export function createWorkerDocHost({
   snapshotEvery
 }: WorkerDocHostOptions): DocHost {
   const url = typeof entry === 'string' ? pathToFileURL(entry) : entry;
-  const workerData: DocWorkerData = { [DOC_WORKER_MARK]: true, batchMs, snapshotEvery, data };
+  const workerData: DocWorkerData = {
+    [DOC_WORKER_MARK]: true,
+    batchMs: WORKER_WRITE_DELAY_MS,
+    snapshotEvery,
+    data
+  };
   const typescript = url.pathname.endsWith('.ts');
 
   const opened = new Map<string, DocKey>();
@@ -89,7 +100,7 @@ export function createWorkerDocHost({
     const batch = outbox.finish();
     outbox = null;
     retention.keep(batch);
-    post({ t: 'add', batch });
+    post({ t: 'add', bytes: batch.bytes });
   };
 
   const forget = (doc: string): void => {
@@ -192,7 +203,7 @@ export function createWorkerDocHost({
     let internal = -1;
     retention.rewind(new Set(keys.keys()));
     for (const key of keys.values()) post({ t: 'open', req: internal--, key });
-    for (const batch of retention.batches()) post({ t: 'add', batch, replay: true });
+    for (const batch of retention.batches()) post({ t: 'add', bytes: batch.bytes, replay: true });
     for (const doc of keys.keys()) if (!opened.has(doc)) post({ t: 'close', doc });
     for (const waiting of requests.values()) post(waiting.message);
   };
@@ -209,7 +220,7 @@ export function createWorkerDocHost({
     add(key, update, author, at) {
       outbox ??= createBatchBuilder(at);
       outbox.push(docId(key), update, author, at);
-      drainTimer ??= setTimeout(drain, ADD_DELAY_MS);
+      drainTimer ??= setTimeout(drain, batchMs);
     },
     stateVector: (key) => bytes({ t: 'sv', req: nextReq++, doc: docId(key) }),
     diff: (key, sv) => bytes({ t: 'diff', req: nextReq++, doc: docId(key), ...(sv ? { sv } : {}) }),

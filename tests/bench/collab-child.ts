@@ -6,8 +6,11 @@ import { build } from 'esbuild';
 import { root } from './app';
 import type { ServerStats } from './collab-server';
 
-/** tandem-memory: the tandem server on the in-memory store, to isolate persistence. */
-export type ServerMode = 'tandem' | 'tandem-memory' | 'relay';
+/**
+ * tandem-memory: the tandem server on the in-memory store, to isolate persistence;
+ * tandem-socket: its socket thread with a document worker that keeps nothing.
+ */
+export type ServerMode = 'tandem' | 'tandem-memory' | 'tandem-socket' | 'relay';
 
 export type ServerChild = {
   port: number;
@@ -34,7 +37,8 @@ export async function buildServer(): Promise<string> {
       'collab-server': join(root, 'tests', 'bench', 'collab-server.ts'),
       // The tandem modes' document workers, found beside collab-server.mjs.
       'doc-worker': join(root, 'src', 'lib', 'server', 'services', 'doc-worker.ts'),
-      'memory-doc-worker': join(root, 'tests', 'bench', 'collab-memory-worker.ts')
+      'memory-doc-worker': join(root, 'tests', 'bench', 'collab-memory-worker.ts'),
+      'socket-doc-worker': join(root, 'tests', 'bench', 'collab-socket-worker.ts')
     },
     outdir: OUT_DIR,
     outExtension: { '.js': '.mjs' },

@@ -134,7 +134,7 @@ export function verdicts(points: Summary[], idle: IdleMemory | null, drainMs: nu
   }
   for (const rooms of new Set(points.map((p) => p.rooms))) {
     const relay = find('relay', rooms);
-    for (const mode of ['tandem-memory', 'tandem'] as const) {
+    for (const mode of ['tandem-socket', 'tandem-memory', 'tandem'] as const) {
       const server = find(mode, rooms);
       if (!server || !relay) continue;
       const ratio = server.p99 / relay.p99;

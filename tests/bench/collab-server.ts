@@ -8,6 +8,9 @@
  *   collab-server.ts tandem-memory           the same server on the in-memory store of the
  *                                            realtime tests: the tandem figures without
  *                                            PostgreSQL, to tell persistence from the rest;
+ *   collab-server.ts tandem-socket           the same server with a document worker that keeps
+ *                                            nothing (collab-socket-worker.ts): the socket
+ *                                            thread's own cost;
  *   collab-server.ts relay                   a bare relay: every binary message goes to the
  *                                            other sockets on the same URL path, nothing else.
  *
@@ -86,7 +89,15 @@ function relay(): Mode & { close(): Promise<void> } {
   };
 }
 
+/** The document worker of each tandem mode, built beside this module. */
+const WORKERS = {
+  tandem: 'doc-worker.mjs',
+  'tandem-memory': 'memory-doc-worker.mjs',
+  'tandem-socket': 'socket-doc-worker.mjs'
+} as const;
+
 async function tandem(
+  worker: keyof typeof WORKERS,
   databaseUrl: string | null,
   secret: string
 ): Promise<Mode & { close(): Promise<void> }> {
@@ -101,9 +112,10 @@ async function tandem(
   const batchMs = Number(process.env.BENCH_BATCH_MS ?? '') || undefined;
   const server = realtime.createYjsServer({
     documents: {
-      worker: databaseUrl
-        ? { entry: join(here, 'doc-worker.mjs'), data: { databaseUrl } }
-        : { entry: join(here, 'memory-doc-worker.mjs') }
+      worker: {
+        entry: join(here, WORKERS[worker]),
+        ...(databaseUrl ? { data: { databaseUrl } } : {})
+      }
     },
     tokens: realtime.createDocTokens({ secret }),
     logger,
@@ -124,11 +136,13 @@ async function main(): Promise<void> {
   let mode: Mode & { close(): Promise<void> };
   if (modeName === 'relay') mode = relay();
   else if (modeName === 'tandem' && databaseUrl && secret.length >= 32)
-    mode = await tandem(databaseUrl, secret);
-  else if (modeName === 'tandem-memory' && secret.length >= 32) mode = await tandem(null, secret);
+    mode = await tandem('tandem', databaseUrl, secret);
+  else if ((modeName === 'tandem-memory' || modeName === 'tandem-socket') && secret.length >= 32)
+    mode = await tandem(modeName, null, secret);
   else
     throw new Error(
-      'usage: collab-server.ts relay | tandem-memory | tandem <database-url> (BENCH_DOC_SECRET set)'
+      'usage: collab-server.ts relay | tandem-socket | tandem-memory | tandem <database-url> ' +
+        '(BENCH_DOC_SECRET set)'
     );
 
   const http = createServer((_req, res) => res.writeHead(404).end());

@@ -4,6 +4,8 @@
  * N rooms x 2 y-websocket clients, each typing 5 characters per second, against
  *   tandem         the real Yjs server (realtime/) with the PostgreSQL store and doc tokens;
  *   tandem-memory  the same server on the in-memory store, to tell persistence from the rest;
+ *   tandem-socket  the same server with a document worker that keeps nothing (not run unless
+ *                  named in --modes): the socket thread's own cost;
  *   relay          a bare relay forwarding y-websocket messages between a room's two clients.
  * Per point: remote-apply latency p50/p99/max (one client's local change to the other client
  * applying it), applied updates per second, server CPU (% of one core) and RSS.
@@ -67,7 +69,9 @@ const CLIENT_PROCESSES = Number(flags['client-processes']);
 const MB = 1024 * 1024;
 
 function isMode(name: string): name is ServerMode {
-  return name === 'relay' || name === 'tandem' || name === 'tandem-memory';
+  return (
+    name === 'relay' || name === 'tandem' || name === 'tandem-memory' || name === 'tandem-socket'
+  );
 }
 if (ROOM_COUNTS.some((n) => !(Number.isInteger(n) && n > 0)) || !(WINDOW_S > 0)) {
   throw new Error('--rooms takes positive integers (50,200,500), --seconds a positive number');
@@ -76,7 +80,7 @@ if (!(Number.isInteger(REPEAT) && REPEAT > 0) || !(Number.isInteger(ATTEMPTS) &&
   throw new Error('--repeat and --attempts take positive integers');
 }
 if (MODES.length !== flags.modes.split(',').length) {
-  throw new Error('--modes takes relay, tandem-memory and tandem');
+  throw new Error('--modes takes relay, tandem-socket, tandem-memory and tandem');
 }
 
 // Everything started is stopped on success, error and Ctrl-C alike, newest first.
