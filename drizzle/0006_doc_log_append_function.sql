@@ -1,6 +1,6 @@
 -- The document log's write path in one statement, so one round trip and one commit a tick.
 -- p_batches: [{b, k: lock key, i: interview, d: doc}]; p_items: [{b, o: offset, l: length,
--- t: ms, a: author}] cutting p_updates; p_frames: [{b, o, l}] cutting p_states. Each batch's
+-- t: ms, a: author}] cutting p_updates; p_frames: [{b, i, d, o, l}] cutting p_states. Each batch's
 -- updates take the seqs after its document's last one, in offset order; its keyframe is stored
 -- at its last seq. Answers each batch's last seq, in batch order, as one JSON array.
 CREATE FUNCTION "tandem_doc_log_append"(
@@ -40,9 +40,8 @@ BEGIN
   FROM (SELECT b, max(seq) AS last FROM numbered GROUP BY b) AS per_batch;
 
   INSERT INTO doc_snapshots (interview_id, doc, seq, state)
-  SELECT batch.i, batch.d, (lasts ->> (f.b - 1))::int, substring(p_states FROM f.o FOR f.l)
-  FROM json_to_recordset(p_frames) AS f(b int, o int, l int)
-  JOIN json_to_recordset(p_batches) AS batch(b int, i uuid, d text) ON batch.b = f.b
+  SELECT f.i, f.d, (lasts ->> (f.b - 1))::int, substring(p_states FROM f.o FOR f.l)
+  FROM json_to_recordset(p_frames) AS f(b int, i uuid, d text, o int, l int)
   ON CONFLICT DO NOTHING;
 
   RETURN lasts;

@@ -5,8 +5,7 @@ import { docId, type DocBatch } from '../../../../realtime/store';
  * The document log's write path, on the pool directly: the Yjs server calls it every tick with
  * every document's new updates, so its statement is prepared once per connection (named) and
  * its parameters are one binary blob and JSON, because building the query and pg's text encoding
- * of bytea and timestamp arrays were most of the work and the garbage a tick made on the event
- * loop that relays edits.
+ * of bytea and timestamp arrays were most of a tick's work and garbage.
  */
 
 /**
@@ -47,10 +46,16 @@ export async function appendBatches(pool: pg.Pool, batches: DocBatch[]): Promise
     }
   });
   const framed = batches.flatMap((batch, b) =>
-    batch.keyframe ? [{ b: b + 1, state: batch.keyframe }] : []
+    batch.keyframe ? [{ b: b + 1, key: batch.key, state: batch.keyframe }] : []
   );
   const states = pack(framed.map((f) => f.state));
-  const frames = framed.map((f, i) => ({ b: f.b, o: states.offsets[i], l: f.state.byteLength }));
+  const frames = framed.map((f, i) => ({
+    b: f.b,
+    i: f.key.interviewId,
+    d: f.key.doc,
+    o: states.offsets[i],
+    l: f.state.byteLength
+  }));
 
   // A single statement commits on its own: nothing to roll back when it fails.
   const { rows } = await pool.query<{ lasts: number[] }>({
